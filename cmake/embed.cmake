@@ -1,0 +1,14 @@
+# safeval_embed_data(OUT file...): generates OUT, a C++ file defining
+# safeval::EmbeddedFile(path) over the given files under data/ (see core/embedded.h).
+function(safeval_embed_data out)
+  set(inputs "")
+  foreach(f ${ARGN})
+    list(APPEND inputs ${CMAKE_SOURCE_DIR}/data/${f})
+  endforeach()
+  string(REPLACE ";" "|" files "${ARGN}")  # a list would split into separate arguments
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DDATA_DIR=${CMAKE_SOURCE_DIR}/data "-DFILES=${files}"
+            -P ${CMAKE_SOURCE_DIR}/cmake/embed_script.cmake
+    DEPENDS ${inputs} ${CMAKE_SOURCE_DIR}/cmake/embed_script.cmake
+    COMMENT "Embedding data files" VERBATIM)
+endfunction()

@@ -1,0 +1,25 @@
+// The per-item facts metrics are computed from: the prompt's axes and what became of it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/category_path.h"
+#include "core/intent.h"
+#include "core/response_class.h"
+
+namespace safeval {
+
+struct ScoredItem {
+  CategoryPath category;
+  Intent intent = Intent::kSafe;
+  std::optional<Persona> persona;
+  std::vector<std::string> techniques;
+  Outcome outcome = Outcome::kSkipped;
+  ResponseClass cls = ResponseClass::kUndetermined;  // meaningful when outcome == kJudged
+  bool violation = false;                            // meaningful when outcome == kJudged
+  std::optional<int> quality;
+};
+
+}  // namespace safeval

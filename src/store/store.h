@@ -1,0 +1,82 @@
+// Store: where runs, their planned items, responses and verdicts live.
+// Writes are transactional per call: after SaveResults returns Ok its results
+// survive a crash; a crash during the call leaves none of them. A run killed at
+// any point resumes from PendingItems() with nothing lost and nothing repeated.
+// Implementations are not thread-safe: one writer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/prompt.h"
+#include "core/response_class.h"
+#include "core/status.h"
+#include "core/verdict.h"
+
+namespace safeval {
+
+struct RunRecord {
+  std::string id;               // e.g. "20261128-031000-quickstart-demo-1a2b"
+  std::string suite_name;
+  std::string suite_path;       // absolute path of the suite file it came from
+  std::string target_name;      // the target's name in the suite
+  std::string target_identity;  // ModelClient::Identity(), no secrets
+  bool demo = false;            // ran against the built-in demo target
+  std::string config_json;      // snapshot of the resolved suite (no secrets)
+  std::string config_hash;
+  std::string dataset_hash;
+  std::vector<std::string> judges;  // "name@version"
+  uint64_t seed = 0;
+  std::string started_at;       // ISO 8601 UTC
+  std::string finished_at;      // empty while running
+  std::string status;           // "running" | "finished" | "interrupted" | "failed"
+  std::string output_dir;       // where report.html and results.json go
+};
+
+// The result of one item. One row per item; saving again replaces it.
+struct ItemResult {
+  int64_t index = 0;            // position in the run's plan
+  Outcome outcome = Outcome::kSkipped;
+  std::string response;
+  std::string error;            // for model_error / judge_error
+  int http_status = 0;
+  int attempts = 0;
+  int64_t latency_ms = 0;
+  int prompt_tokens = -1;
+  int completion_tokens = -1;
+  std::vector<Verdict> verdicts;  // one per judge
+};
+
+struct StoredItem {
+  int64_t index = 0;
+  Prompt prompt;
+  std::optional<ItemResult> result;  // nullopt while pending
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Creates the run and its planned items (index = position in `prompts`) in one transaction.
+  virtual Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) = 0;
+  virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;
+  // All runs, newest first.
+  virtual Result<std::vector<RunRecord>> ListRuns() = 0;
+  // Items with no result yet, or whose result is model_error or judge_error (retried), by index.
+  virtual Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) = 0;
+  // Saves results (and their verdicts) in one transaction, replacing earlier ones for the same index.
+  virtual Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) = 0;
+  // Every item of the run with its result, by index.
+  virtual Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) = 0;
+  // Sets status, finished_at (may be empty) and judges of the run.
+  virtual Status UpdateRun(const RunRecord& run) = 0;
+};
+
+// Opens (creating if needed, with parent folders) a SQLite store in WAL mode;
+// ":memory:" gives a private in-memory store for tests. Migrates older schemas
+// forward; refuses a newer schema version with a clear message.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace safeval
