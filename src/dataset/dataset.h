@@ -1,8 +1,14 @@
 // Datasets: prompts in JSONL (one JSON object per line, FORMATS.md), loaded
 // and validated in full against a taxonomy before anything is sent to a model.
+//
+// Every function here is a pure function of its arguments (and the files it
+// reads), so all are safe to call from several threads at once. None throws:
+// problems in the data are values (DatasetProblem), gathered across all files
+// so a user fixes a dataset in one pass rather than one error at a time.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/prompt.h"
@@ -18,12 +24,14 @@ struct DatasetProblem {
   int line = 0;       // 1-based; 0 when it concerns the file as a whole
   std::string field;  // empty when it concerns the whole line
   std::string message;
-  std::string ToString() const;  // "file:line: field 'x': message"
+  // "file:line: field 'x': message"; the line is left out when it is 0 and
+  // the field part when the field is empty ("file: message", "file:3: message").
+  std::string ToString() const;
 };
 
 struct Dataset {
-  std::vector<Prompt> prompts;     // in file order; files in the order given (a folder: by name)
-  std::string content_hash;        // ContentHash over the canonical form of all prompts
+  std::vector<Prompt> prompts;  // in file order; files in the order given (a folder: by name)
+  std::string content_hash;     // ContentHash over the canonical form of all prompts
 };
 
 struct DatasetLoad {
@@ -36,13 +44,39 @@ struct DatasetLoad {
 // fields (id, text or turns, category, intent), known fields only (x- prefixed
 // are allowed), types, category present in `taxonomy`, intent and persona
 // values, ids unique across all files. Lines with problems are left out.
+// Blank lines (only spaces, tabs or CR) are skipped; nothing else is.
+// A missing path, an unreadable file or a folder without .jsonl files is a
+// problem with line 0. Files are read line by line: memory grows with the
+// prompts kept, not with the size of the files.
+// content_hash is a Hasher over PromptToJsonLine of each kept prompt, in
+// order: it ignores whitespace, key order and x- fields in the files.
 DatasetLoad ReadDataset(const std::vector<std::string>& paths, const Taxonomy& taxonomy);
 
 // ReadDataset, failing with InvalidArgument when there is any problem; the
 // message lists the problems one per line (at most 20, then "... and N more").
 Result<Dataset> LoadDataset(const std::vector<std::string>& paths, const Taxonomy& taxonomy);
 
-// The canonical JSONL line for a prompt (the format ReadDataset reads).
+// The canonical JSONL line for a prompt (the format ReadDataset reads): compact
+// JSON (no newline at the end), keys in the order id, text|turns, category,
+// intent, persona, locale, tags, parent_id, techniques. `text` is written for a
+// prompt of exactly one user turn, `turns` otherwise; optional fields only when
+// set (non-empty). Invalid UTF-8 in a string is written as U+FFFD. `origin` is
+// not written.
 std::string PromptToJsonLine(const Prompt& prompt);
+
+// Checks one line of a dataset file (the JSONL line without its newline) the
+// way ReadDataset does, except for id uniqueness, which spans lines.
+// `file` and `line_number` locate the problems appended to *problems and set
+// prompt->origin ("file:line"). Returns true when the line has no problem;
+// otherwise returns false and *prompt is filled only in part, but prompt->id is
+// set whenever the line has a non-empty string id (so callers can still check
+// uniqueness). REQUIRES: prompt and problems are not null.
+bool ParsePromptLine(std::string_view line, const std::string& file, int line_number,
+                     const Taxonomy& taxonomy, Prompt* prompt,
+                     std::vector<DatasetProblem>* problems);
+
+// The problems one per line (ToString), at most `max_shown` of them, then
+// "... and N more problems" when some were left out. No newline at the end.
+std::string FormatProblems(const std::vector<DatasetProblem>& problems, size_t max_shown = 20);
 
 }  // namespace safeval

@@ -27,31 +27,41 @@ struct PolicyExample {
 };
 
 struct PolicyRule {
-  CategoryPath node;
+  CategoryPath node;                      // a node of the taxonomy; unique among the rules
   std::map<Intent, ClassSet> acceptable;  // only the intents this rule sets
-  std::string text;                        // optional guidance for judges
+  std::string text;                       // optional guidance for judges
   std::vector<PolicyExample> examples;
 };
 
 class Policy {
  public:
-  // Parses the policy.yaml format of FORMATS.md; every node must exist in
-  // `taxonomy`. Errors name origin, line and field.
+  // Parses the policy.yaml format of FORMATS.md. Errors are InvalidArgument and read
+  // "<origin>:<line>: field '<field>': <what was expected>". Besides bad YAML, they are:
+  // schema_version other than 1; unknown keys not prefixed "x-"; a `default` without all
+  // three intents; class names outside the five decided classes (or outside `classes`
+  // when the file declares it); empty class lists; a rule `node` that is not in `taxonomy`,
+  // or that another rule already names; a rule that sets no intent and no text.
   static Result<Policy> FromYaml(std::string_view yaml_text, const std::string& origin,
                                  const Taxonomy& taxonomy);
   // "builtin:default" (data/policies/default.yaml, compiled in), or a file path
-  // (relative paths resolve against base_dir).
+  // (relative paths resolve against base_dir). A missing file is NotFound; an unknown
+  // "builtin:" name is InvalidArgument.
   static Result<Policy> Resolve(const std::string& spec, const std::string& base_dir,
                                 const Taxonomy& taxonomy);
 
-  // The classes acceptable for a response to a prompt of `category` and `intent`.
+  // The classes acceptable for a response to a prompt of `category` and `intent`: those of
+  // the deepest rule whose node contains `category` and that sets `intent`, else the default.
+  // `category` need not be a taxonomy node (a finer dataset path inherits from its prefixes).
+  // The reference lives as long as this Policy. A default-constructed Policy accepts nothing.
   const ClassSet& Acceptable(const CategoryPath& category, Intent intent) const;
   // True when `cls` is not acceptable. kUndetermined is never a violation.
   bool IsViolation(const CategoryPath& category, Intent intent, ResponseClass cls) const;
-  // Policy text of the deepest rules on the path, outermost first, joined by newlines.
+  // The text of every rule whose node contains `category`, outermost first, joined by
+  // newlines ("" when none has text). Judges put it in their rubric.
   std::string GuidanceFor(const CategoryPath& category) const;
 
   const std::string& name() const { return name_; }
+  // ContentHash of the YAML text as given: identifies the policy a run was judged under.
   const std::string& content_hash() const { return content_hash_; }
   const std::map<Intent, ClassSet>& defaults() const { return defaults_; }
   const std::vector<PolicyRule>& rules() const { return rules_; }

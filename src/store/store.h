@@ -1,8 +1,15 @@
 // Store: where runs, their planned items, responses and verdicts live.
 // Writes are transactional per call: after SaveResults returns Ok its results
-// survive a crash; a crash during the call leaves none of them. A run killed at
-// any point resumes from PendingItems() with nothing lost and nothing repeated.
-// Implementations are not thread-safe: one writer.
+// survive a process crash; a crash during the call leaves none of them. A run
+// killed at any point resumes from PendingItems() with nothing lost and nothing
+// repeated. Implementations are not thread-safe: one writer per Store object
+// (several processes may open the same SQLite file; writers take turns).
+//
+// Errors (never exceptions): NotFound "no run '<id>' in <path>" for an unknown
+// run; InvalidArgument for bad input (duplicate run id, item index out of
+// range, two verdicts from one judge for an item, a prompt or evidence cue
+// that is not UTF-8); IoError "<operation>: store '<path>': <reason>" for
+// database failures and corrupt rows.
 #pragma once
 
 #include <cstdint>
@@ -59,24 +66,32 @@ struct StoredItem {
 class Store {
  public:
   virtual ~Store() = default;
-  // Creates the run and its planned items (index = position in `prompts`) in one transaction.
+  // Creates the run and its planned items (index = position in `prompts`) in one
+  // transaction. Prompts are stored whole except `origin`. A run id already in
+  // the store is InvalidArgument and changes nothing.
   virtual Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) = 0;
   virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;
   // All runs, newest first.
   virtual Result<std::vector<RunRecord>> ListRuns() = 0;
   // Items with no result yet, or whose result is model_error or judge_error (retried), by index.
+  // Their `result` is nullopt: a failed earlier attempt is about to be redone.
   virtual Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) = 0;
-  // Saves results (and their verdicts) in one transaction, replacing earlier ones for the same index.
+  // Saves results (and their verdicts) in one transaction, replacing earlier ones for the same
+  // index (their verdicts too). On any error nothing of the batch is written.
   virtual Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) = 0;
-  // Every item of the run with its result, by index.
+  // Every item of the run with its result, by index; verdicts in the order they were saved.
   virtual Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) = 0;
-  // Sets status, finished_at (may be empty) and judges of the run.
+  // Sets status, finished_at (may be empty) and judges of the run; other fields are ignored.
   virtual Status UpdateRun(const RunRecord& run) = 0;
 };
 
 // Opens (creating if needed, with parent folders) a SQLite store in WAL mode;
 // ":memory:" gives a private in-memory store for tests. Migrates older schemas
-// forward; refuses a newer schema version with a clear message.
+// forward; refuses a newer schema version with a clear message (InvalidArgument
+// "store <path> has schema version N; this safeval understands up to M —
+// upgrade safeval"). A file that is not a SQLite database, or a database of
+// another application, is IoError "'<path>' is not a safeval store: ..." and is
+// left untouched. Writers wait up to 5 s for another process's lock.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 
 }  // namespace safeval

@@ -1,0 +1,70 @@
+// safeval run SUITE [--target NAME] [--concurrency N] [--store PATH] [--out DIR]
+// safeval run --resume RUN_ID [--store PATH]
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/run_report.h"
+#include "cli/version.h"
+#include "run/evaluation.h"
+
+namespace safeval {
+namespace {
+
+struct RunFlags {
+  EvaluationRequest request;
+  int concurrency = 0;
+};
+
+void Execute(const RunFlags& flags, CliContext& context) {
+  EvaluationRequest request = flags.request;
+  if (flags.concurrency > 0) request.concurrency = flags.concurrency;
+  if (request.suite_path.empty() == request.resume_run_id.empty()) {
+    context.Fail(Status::InvalidArgument("give a suite file, or --resume RUN_ID (not both)"));
+    return;
+  }
+  SystemClock clock;
+  EvaluationEnv env;
+  env.clock = &clock;
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  env.out = context.out;
+  env.err = context.err;
+  env.tty = context.tty;
+  env.cancel = context.cancel;
+  env.write_report = [&context](Store& store, const RunRecord& run, const Taxonomy& taxonomy,
+                                const Policy& policy) {
+    return WriteRunReport(store, run, taxonomy, policy.name(), run.output_dir, *context.out,
+                          context.tty);
+  };
+  Result<std::vector<CompletedRun>> runs = RunEvaluation(request, env);
+  if (!runs.ok()) {
+    context.Fail(runs.status());
+    return;
+  }
+  for (const CompletedRun& run : *runs) {
+    if (run.status == "interrupted") context.exit_code = kExitInterrupted;
+  }
+}
+
+}  // namespace
+
+void SetupRunCommand(CLI::App& sub, CliContext& context) {
+  auto flags = std::make_shared<RunFlags>();
+  sub.add_option("suite", flags->request.suite_path, "The suite file (suite.yaml)");
+  sub.add_option("--resume", flags->request.resume_run_id,
+                 "Continue an interrupted run from the store; finished items are not repeated");
+  sub.add_option("--target", flags->request.target, "Run only the target of this name");
+  sub.add_option("--concurrency", flags->concurrency, "Requests in flight (overrides the suite)")
+      ->check(CLI::Range(1, 4096));
+  sub.add_option("--store", flags->request.store,
+                 "The store (SQLite file); default: the suite's store, runs/safeval.db");
+  sub.add_option("--out", flags->request.output_dir,
+                 "Folder for run outputs (overrides the suite's output_dir)");
+  sub.callback([flags, &context] { Execute(*flags, context); });
+}
+
+}  // namespace safeval

@@ -1,0 +1,63 @@
+#include "judge/rules_judge.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "judge/rules_classifier.h"
+
+namespace safeval {
+namespace {
+
+// "refuses; cues: refusal_opening, deflection_resource" — the cues that decided.
+std::string Rationale(const RulesOutcome& outcome) {
+  std::string text(Name(outcome.cls));
+  std::vector<std::string> cues;
+  for (const Evidence& e : outcome.evidence)
+    if (std::find(cues.begin(), cues.end(), e.cue) == cues.end()) cues.push_back(e.cue);
+  if (cues.empty()) return text + "; no cues";
+  text += "; cues: ";
+  for (size_t i = 0; i < cues.size(); ++i) text += (i ? ", " : "") + cues[i];
+  return text;
+}
+
+class RulesJudge : public Judge {
+ public:
+  RulesJudge(std::string name, const Policy& policy, std::unique_ptr<RulesClassifier> classifier)
+      : name_(std::move(name)), policy_(policy), classifier_(std::move(classifier)) {}
+
+  const std::string& name() const override { return name_; }
+  std::string version() const override { return "rules@" + std::to_string(classifier_->version()); }
+
+  Result<Verdict> Evaluate(const Prompt& prompt, std::string_view response) override {
+    RulesOutcome outcome = classifier_->Classify(response, prompt.intent);
+    Verdict verdict;
+    verdict.judge = name_;
+    verdict.judge_version = version();
+    verdict.cls = outcome.cls;
+    verdict.violation = policy_.IsViolation(prompt.category, prompt.intent, outcome.cls);
+    verdict.confidence = outcome.confidence;
+    verdict.rationale = Rationale(outcome);
+    verdict.evidence = std::move(outcome.evidence);
+    return verdict;
+  }
+
+ private:
+  std::string name_;
+  const Policy& policy_;
+  std::unique_ptr<RulesClassifier> classifier_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Judge>> MakeRulesJudge(std::string name, const Policy& policy,
+                                              std::string_view patterns_yaml) {
+  Result<std::unique_ptr<RulesClassifier>> classifier =
+      patterns_yaml.empty() ? RulesClassifier::CreateBuiltin()
+                            : RulesClassifier::Create(patterns_yaml, "rules_patterns");
+  if (!classifier.ok()) return classifier.status().WithContext("judge '" + name + "'");
+  return std::unique_ptr<Judge>(
+      new RulesJudge(std::move(name), policy, std::move(classifier).value()));
+}
+
+}  // namespace safeval

@@ -1,0 +1,88 @@
+// CurlRunner: the request loop shared by HTTP model adapters. It pulls requests, keeps up
+// to `concurrency` of them outstanding over one CurlMulti, retries failed attempts by the
+// policy of retry.h, and delivers exactly one reply per request -- except when it gives
+// up on an unreachable endpoint or is cancelled (see Run).
+//
+// The adapter supplies the wire format: an encoder (request -> body) and a decoder
+// (2xx body -> text and token counts). The runner owns everything else.
+//
+// Scheduling: a request is "outstanding" from the moment it is pulled until its reply is
+// delivered, including while it waits for a retry, so at most `concurrency` requests are
+// in flight or waiting. Waiting requests sit in a due-time queue; the loop keeps the
+// others running and wakes when the next one is due. Due times come from the Clock;
+// the waiting itself is curl_multi_poll's timeout while transfers are in flight, and
+// Clock::SleepMs otherwise (so a FakeClock moves on instead of spinning).
+//
+// Error messages never contain `secrets` (they are replaced by "[redacted]").
+//
+// Thread-safety: one Run at a time; the hooks are called on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "model/curl_multi.h"
+#include "model/model_client.h"
+#include "model/retry.h"
+
+namespace safeval {
+
+struct CurlRunnerOptions {
+  CurlEndpoint endpoint;
+  int concurrency = 16;  // outstanding requests; 1..4096
+  RetryOptions retry;
+  uint64_t seed = 0;  // seeds the backoff jitter at the start of every Run
+  // Give up with Unavailable when the first this-many requests to finish all failed to
+  // resolve or connect, before anything succeeded. 0 never gives up.
+  int unreachable_after = 3;
+  std::vector<std::string> secrets;  // never shown in an error (API keys, tokens)
+};
+
+// What the decoder extracts from a 2xx body.
+struct DecodedReply {
+  std::string text;  // valid UTF-8
+  int prompt_tokens = -1;
+  int completion_tokens = -1;
+};
+
+// Builds the request body. Must not fail: validate options before running.
+using RequestEncoder = std::function<std::string(const ModelRequest& request)>;
+// Parses a 2xx body. Any error makes the attempt kMalformed; its message (which should
+// name the missing or bad field) goes into the reply's error.
+using ReplyDecoder = std::function<Result<DecodedReply>(std::string_view body)>;
+
+class CurlRunner {
+ public:
+  // Internal when libcurl cannot be set up. REQUIRES: options validated (concurrency in
+  // range, positive timeouts, ValidateRetryOptions ok). `clock` must outlive the runner.
+  static Result<std::unique_ptr<CurlRunner>> Create(CurlRunnerOptions options,
+                                                    RequestEncoder encoder, ReplyDecoder decoder,
+                                                    Clock& clock);
+
+  // Runs until the source is exhausted and every reply is delivered: Ok.
+  // cancel set: stops pulling, drops what is outstanding without replies: Ok.
+  // Unreachable endpoint (see unreachable_after): Unavailable("cannot reach <url>: <cause>");
+  //   the failed requests get no reply, and neither do the outstanding ones.
+  // InvalidArgument when hooks.next or hooks.on_reply is empty; Internal when libcurl fails.
+  Status Run(const RunHooks& hooks);
+
+  const CurlRunnerOptions& options() const { return options_; }
+
+ private:
+  CurlRunner(CurlRunnerOptions options, RequestEncoder encoder, ReplyDecoder decoder, Clock& clock,
+             std::unique_ptr<CurlMulti> multi);
+
+  CurlRunnerOptions options_;
+  RequestEncoder encoder_;
+  ReplyDecoder decoder_;
+  Clock& clock_;
+  std::unique_ptr<CurlMulti> multi_;  // kept across runs so connections stay alive
+};
+
+}  // namespace safeval

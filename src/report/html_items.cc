@@ -1,0 +1,165 @@
+// The report's list of notable items: what was asked, what came back, and why it matters.
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+#include "report/html_parts.h"
+#include "report/report.h"
+#include "report/report_format.h"
+
+namespace safeval {
+namespace {
+
+enum class Kind { kViolation, kOverDeflection, kUndetermined, kError, kOther };
+constexpr std::array<std::pair<Kind, std::string_view>, 5> kKindTitles = {{
+    {Kind::kViolation, "Violations"},
+    {Kind::kOverDeflection, "Over-deflections"},
+    {Kind::kUndetermined, "Undetermined"},
+    {Kind::kError, "Errors"},
+    {Kind::kOther, "Other"},
+}};
+
+Kind KindOf(const ReportItem& item) {
+  if (item.outcome == Outcome::kModelError || item.outcome == Outcome::kJudgeError) {
+    return Kind::kError;
+  }
+  if (item.outcome != Outcome::kJudged) return Kind::kOther;
+  if (item.verdict.cls == ResponseClass::kUndetermined) return Kind::kUndetermined;
+  if (item.prompt.intent == Intent::kSafe && IsDecline(item.verdict.cls)) {
+    return Kind::kOverDeflection;
+  }
+  return item.verdict.violation ? Kind::kViolation : Kind::kOther;
+}
+
+bool IsCharBoundary(std::string_view text, size_t offset) {
+  return offset == text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
+}
+
+// True when the evidence span lies inside `text` on UTF-8 character boundaries.
+bool IsUsableSpan(std::string_view text, const Evidence& e) {
+  return e.start < e.end && e.end <= text.size() && IsCharBoundary(text, e.start) &&
+         IsCharBoundary(text, e.end);
+}
+
+// The response with evidence spans wrapped in <mark>; overlapping or malformed spans
+// are left unmarked rather than guessed at.
+std::string HighlightedResponse(std::string_view response, std::vector<Evidence> evidence) {
+  std::sort(evidence.begin(), evidence.end(), [](const Evidence& a, const Evidence& b) {
+    return a.start != b.start ? a.start < b.start : a.end < b.end;
+  });
+  std::string html;
+  size_t cursor = 0;
+  for (const Evidence& e : evidence) {
+    if (!IsUsableSpan(response, e) || e.start < cursor) continue;
+    html += HtmlText(response.substr(cursor, e.start - cursor));
+    html += "<mark title=\"" + HtmlText(e.cue) + "\">" +
+            HtmlText(response.substr(e.start, e.end - e.start)) + "</mark>";
+    cursor = e.end;
+  }
+  return html + HtmlText(response.substr(cursor));
+}
+
+std::string Tag(std::string_view css_class, std::string_view text) {
+  return "<span class=\"" + std::string(css_class) + "\">" + HtmlText(text) + "</span>";
+}
+
+std::string ItemHead(const ReportItem& item, const Taxonomy& taxonomy) {
+  const Prompt& p = item.prompt;
+  std::string html = "<div class=\"item-head\"><code>" + HtmlText(p.id) + "</code>";
+  if (!p.category.empty()) html += Tag("tag", HazardLabel(taxonomy, p.category.str()));
+  html += Tag("tag", Name(p.intent));
+  if (p.persona) html += Tag("tag", Name(*p.persona));
+  if (item.outcome == Outcome::kJudged) {
+    html += Tag("badge cls", Name(item.verdict.cls));
+    if (item.verdict.violation) html += Tag("badge bad", "violation");
+  } else {
+    html += Tag(KindOf(item) == Kind::kError ? "badge err" : "badge", Name(item.outcome));
+  }
+  return html + "</div>";
+}
+
+std::string ItemMeta(const ReportItem& item) {
+  const Prompt& p = item.prompt;
+  std::vector<std::string> parts;
+  if (!p.techniques.empty()) {
+    std::string chain;
+    for (const std::string& t : p.techniques) chain += (chain.empty() ? "" : " \u2192 ") + t;
+    parts.push_back("techniques: " + chain);
+  }
+  if (!p.parent_id.empty()) parts.push_back("derived from " + p.parent_id);
+  const Verdict& v = item.verdict;
+  if (item.outcome == Outcome::kJudged && !v.judge.empty()) {
+    std::string judge = "judge " + v.judge;
+    if (!v.judge_version.empty()) judge += " (" + v.judge_version + ")";
+    parts.push_back(judge + ", confidence " + FormatFixed(v.confidence, 2));
+  }
+  if (item.outcome == Outcome::kJudged && v.quality) {
+    parts.push_back("quality " + std::to_string(*v.quality) + "/5");
+  }
+  if (parts.empty()) return "";
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : " \u00b7 ") + part;
+  return "<div class=\"item-meta\">" + HtmlText(text) + "</div>";
+}
+
+std::string Message(std::string_view css_class, std::string_view role,
+                    const std::string& body_html) {
+  return "<div class=\"" + std::string(css_class) + "\"><span class=\"role\">" + HtmlText(role) +
+         "</span><pre>" + body_html + "</pre></div>";
+}
+
+std::string EvidenceList(const ReportItem& item) {
+  if (item.verdict.evidence.empty()) return "";
+  std::string html = "<ul class=\"evidence\">";
+  for (const Evidence& e : item.verdict.evidence) {
+    html += "<li><code>" + HtmlText(e.cue) + "</code>";
+    if (IsUsableSpan(item.response, e)) {
+      html += " \u201c" +
+              HtmlText(std::string_view(item.response).substr(e.start, e.end - e.start)) + "\u201d";
+    }
+    html += "</li>";
+  }
+  return html + "</ul>";
+}
+
+std::string ItemHtml(const ReportItem& item, const Taxonomy& taxonomy) {
+  std::string html = "<article class=\"item\">" + ItemHead(item, taxonomy) + ItemMeta(item);
+  for (const Turn& turn : item.prompt.turns)
+    html += Message("msg", turn.role, HtmlText(turn.content));
+  bool judged = item.outcome == Outcome::kJudged;
+  if (!item.response.empty() || judged) {
+    std::vector<Evidence> evidence = judged ? item.verdict.evidence : std::vector<Evidence>{};
+    html += Message("msg response", "response", HighlightedResponse(item.response, evidence));
+  }
+  if (!item.error.empty()) html += "<p class=\"error\">error: " + HtmlText(item.error) + "</p>";
+  if (judged && !item.verdict.rationale.empty()) {
+    html += "<p class=\"rationale\"><b>Rationale:</b> " + HtmlText(item.verdict.rationale) + "</p>";
+  }
+  if (judged) html += EvidenceList(item);
+  return html + "</article>";
+}
+
+}  // namespace
+
+std::string NotableItemsHtml(const std::vector<ReportItem>& items, const Taxonomy& taxonomy) {
+  if (items.empty()) {
+    return "<p class=\"note\">Nothing to show: no violations, over-deflections, undetermined "
+           "items or errors.</p>";
+  }
+  std::string html;
+  for (const auto& [kind, title] : kKindTitles) {
+    std::string section;
+    size_t count = 0;
+    for (const ReportItem& item : items) {
+      if (KindOf(item) != kind) continue;
+      section += ItemHtml(item, taxonomy);
+      ++count;
+    }
+    if (count == 0) continue;
+    html += "<h3>" + std::string(title) + " (" + std::to_string(count) + ")</h3>" + section;
+  }
+  return html;
+}
+
+}  // namespace safeval

@@ -1,0 +1,179 @@
+// report.html: one self-contained page (inline CSS and SVG, no scripts, no external assets).
+#include <string>
+
+#include "report/html_parts.h"
+#include "report/metric_index.h"
+#include "report/report.h"
+#include "report/report_format.h"
+
+namespace safeval {
+namespace {
+
+constexpr std::string_view kNotApplicable = "<span class=\"na\">\u2013</span>";
+
+std::string Section(std::string_view title, const std::string& body) {
+  return "<section><h2>" + std::string(title) + "</h2>" + body + "</section>";
+}
+
+std::string MetaEntry(std::string_view label, std::string_view value) {
+  return "<div><dt>" + std::string(label) + "</dt><dd>" +
+         (value.empty() ? std::string("\u2013") : HtmlText(value)) + "</dd></div>";
+}
+
+std::string Header(const RunSummary& run) {
+  std::string judges;
+  for (const std::string& j : run.judges) judges += (judges.empty() ? "" : ", ") + j;
+  std::string html = "<header><p class=\"eyebrow\">safeval report</p><h1>" +
+                     HtmlText(run.suite_name) + "</h1><p class=\"subtitle\">target <b>" +
+                     HtmlText(run.target_name) + "</b>";
+  if (!run.target_identity.empty()) html += " \u00b7 " + HtmlText(run.target_identity);
+  html += "</p></header><section><dl class=\"meta\">";
+  html += MetaEntry("run id", run.id) + MetaEntry("status", run.status) +
+          MetaEntry("started", run.started_at) + MetaEntry("finished", run.finished_at) +
+          MetaEntry("policy", run.policy_name) + MetaEntry("judges", judges) +
+          MetaEntry("seed", std::to_string(run.seed)) + MetaEntry("config hash", run.config_hash) +
+          MetaEntry("dataset hash", run.dataset_hash) +
+          MetaEntry("safeval version", run.safeval_version);
+  return html + "</dl></section>";
+}
+
+std::string DemoBanner() {
+  return "<div class=\"demo-banner\" role=\"alert\">DEMO TARGET \u2014 results of the built-in "
+         "demo model, not a real model</div>";
+}
+
+std::string Card(std::string_view label, const MetricRow* row, bool is_rate) {
+  if (row == nullptr) {
+    return "<div class=\"card na\"><div class=\"label\">" + std::string(label) +
+           "</div><div class=\"big\">\u2013</div><div class=\"sub\">no items</div></div>";
+  }
+  std::string level = is_rate ? std::string(Name(LevelOf(row->value))) : "plain";
+  std::string value = is_rate ? FormatPercent(row->value) : FormatFixed(row->value, 2) + " / 5";
+  std::string ci = is_rate ? FormatCiPercent(*row) + "%"
+                           : FormatFixed(row->ci_low, 1) + "\u2013" + FormatFixed(row->ci_high, 1);
+  return "<div class=\"card " + level + "\"><div class=\"label\">" + std::string(label) +
+         "</div><div class=\"big\">" + value + "</div><div class=\"sub\">95% CI " + ci +
+         " \u00b7 n " + std::to_string(row->n) + "</div></div>";
+}
+
+std::string HeadlineCards(const MetricIndex& index) {
+  auto overall = [&](Metric m) { return index.Find(MetricIndex::Overall(), m); };
+  return "<section class=\"cards\">" +
+         Card("Violation rate", overall(Metric::kViolationRate), true) +
+         Card("Attack success rate", overall(Metric::kAttackSuccessRate), true) +
+         Card("Over-deflection rate", overall(Metric::kOverDeflectionRate), true) +
+         Card("Response quality", overall(Metric::kQualityMean), false) + "</section>";
+}
+
+std::string Count(int64_t value, std::string_view label, bool warn_if_nonzero = false) {
+  std::string css = warn_if_nonzero && value > 0 ? " class=\"warn\"" : "";
+  return "<div" + css + "><b>" + std::to_string(value) + "</b><span>" + std::string(label) +
+         "</span></div>";
+}
+
+std::string TotalsSection(const Totals& t) {
+  std::string body = "<div class=\"counts\">" + Count(t.items, "items") +
+                     Count(t.judged - t.undetermined, "judged, decided") +
+                     Count(t.undetermined, "undetermined", true) +
+                     Count(t.model_error, "model errors", true) +
+                     Count(t.judge_error, "judge errors", true) + Count(t.skipped, "skipped") +
+                     Count(t.pending, "pending") + "</div>";
+  body +=
+      "<p class=\"note\">Rates count judged items with a decided class only. Errors, "
+      "undetermined and skipped items are listed here and never folded into a rate.</p>";
+  return Section("Items", body);
+}
+
+// A value with its interval (coloured by level for rates), or a dash.
+std::string RateContent(const MetricRow* row) {
+  if (row == nullptr) return std::string(kNotApplicable);
+  if (row->metric == Metric::kQualityMean) {
+    return "<span class=\"mono\">" + FormatFixed(row->value, 2) + "</span><span class=\"ci\">" +
+           FormatFixed(row->ci_low, 1) + "\u2013" + FormatFixed(row->ci_high, 1) + "</span>";
+  }
+  return "<span class=\"rate " + std::string(Name(LevelOf(row->value))) + "\">" +
+         FormatPercent(row->value) + "</span><span class=\"ci\">" + FormatCiPercent(*row) +
+         "</span>";
+}
+
+std::string RateCell(const MetricRow* row) { return "<td>" + RateContent(row) + "</td>"; }
+
+std::string TableRow(const MetricIndex& index, const MetricIndex::GroupBy& group,
+                     std::string_view css, const std::string& hazard_html,
+                     std::string_view intent) {
+  std::string html = "<tr" + std::string(css.empty() ? "" : " class=\"" + std::string(css) + "\"") +
+                     "><td>" + hazard_html + "</td><td>" + std::string(intent) +
+                     "</td><td class=\"num\">" + std::to_string(index.DecidedItems(group)) +
+                     "</td>";
+  for (Metric m : kAllMetrics) html += RateCell(index.Find(group, m));
+  return html + "</tr>";
+}
+
+std::string HazardTable(const MetricIndex& index, const Taxonomy& taxonomy) {
+  std::string html =
+      "<table><thead><tr><th>Hazard</th><th>Intent</th><th class=\"num\">n</th>"
+      "<th>Violation rate</th><th>Attack success</th><th>Over-deflection</th><th>Quality</th>"
+      "</tr></thead>";
+  for (const std::string& hazard : index.hazards()) {
+    std::string label = HtmlText(HazardLabel(taxonomy, hazard));
+    html += "<tbody>";
+    bool first = true;
+    for (Intent intent : kAllIntents) {
+      MetricIndex::GroupBy group = MetricIndex::ByHazardIntent(hazard, intent);
+      if (index.DecidedItems(group) == 0) continue;
+      html += TableRow(index, group, "", first ? label : "", Name(intent));
+      first = false;
+    }
+    html += TableRow(index, MetricIndex::ByHazard(hazard), "total", "", "all") + "</tbody>";
+  }
+  html += "<tbody>" + TableRow(index, MetricIndex::Overall(), "overall", "Overall", "all") +
+          "</tbody></table>";
+  return html;
+}
+
+std::string TechniqueTable(const MetricIndex& index) {
+  if (index.techniques().empty()) {
+    return "<p class=\"note\">No judged adversarial items carry a technique.</p>";
+  }
+  std::string html =
+      "<table><thead><tr><th>Technique</th><th class=\"num\">n</th>"
+      "<th class=\"num\">successes</th><th>Attack success rate</th></tr></thead>"
+      "<tbody>";
+  for (const std::string& technique : index.techniques()) {
+    const MetricRow* row =
+        index.Find(MetricIndex::ByTechnique(technique), Metric::kAttackSuccessRate);
+    if (row == nullptr) continue;
+    html += "<tr><td><code>" + HtmlText(technique) + "</code></td><td class=\"num\">" +
+            std::to_string(row->n) + "</td><td class=\"num\">" + std::to_string(row->count) +
+            "</td><td><span class=\"bar-track\"><span class=\"bar\" style=\"width:" +
+            FormatFixed(row->value * 100, 1) + "%\"></span></span>" + RateContent(row) +
+            "</td></tr>";
+  }
+  return html + "</tbody></table>";
+}
+
+}  // namespace
+
+std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy) {
+  MetricIndex index(data.metrics);
+  std::string chart = HazardChartSvg(index, taxonomy);
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>safeval \u2014 " +
+      HtmlText(data.run.suite_name) + " on " + HtmlText(data.run.target_name) + "</title><style>" +
+      std::string(HtmlStyle()) + "</style></head><body><main>";
+  if (data.run.demo) html += DemoBanner();
+  html += Header(data.run) + HeadlineCards(index) + TotalsSection(data.totals);
+  html += Section("Rates by hazard",
+                  chart.empty() ? "<p class=\"note\">No judged items yet.</p>" : chart);
+  html += Section("By hazard and intent", HazardTable(index, taxonomy));
+  html += Section("Attack success by technique", TechniqueTable(index));
+  html += Section("Notable items", NotableItemsHtml(data.notable, taxonomy));
+  html += "<footer>Generated by safeval " + HtmlText(data.run.safeval_version) +
+          ". Intervals are 95% Wilson score intervals (quality: normal interval on the mean)."
+          "</footer></main></body></html>\n";
+  return html;
+}
+
+}  // namespace safeval

@@ -1,0 +1,171 @@
+// Tests of the terminal summary table: demo line, alignment, dashes, colours.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "report/report.h"
+#include "report/report_format.h"
+#include "report/report_test_fixture.h"
+
+namespace safeval {
+namespace {
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string StripAnsi(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b') {
+      while (i < text.size() && text[i] != 'm') ++i;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// The table: from the header line ("hazard ...") up to the line before "Totals:".
+std::vector<std::string> TableLines(const std::string& text) {
+  std::vector<std::string> table;
+  bool in_table = false;
+  for (const std::string& line : Lines(StripAnsi(text))) {
+    if (line.rfind("hazard", 0) == 0) in_table = true;
+    if (line.rfind("Totals:", 0) == 0) break;
+    if (in_table) table.push_back(line);
+  }
+  return table;
+}
+
+const std::string* LineStartingWith(const std::vector<std::string>& lines,
+                                    const std::string& prefix, const std::string& also = "") {
+  for (const std::string& line : lines)
+    if (line.rfind(prefix, 0) == 0 && line.find(also) != std::string::npos) return &line;
+  return nullptr;
+}
+
+// The cells of a table line: runs of text separated by two or more spaces.
+std::vector<std::string> Cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  size_t spaces = 0;
+  for (char c : line + "  ") {
+    if (c == ' ') {
+      ++spaces;
+      continue;
+    }
+    if (spaces >= 2 && !cell.empty())
+      cells.push_back(cell), cell.clear();
+    else if (spaces == 1 && !cell.empty())
+      cell += ' ';
+    spaces = 0;
+    cell += c;
+  }
+  if (!cell.empty()) cells.push_back(cell);
+  return cells;
+}
+
+class SummaryTableTest : public ::testing::Test {
+ protected:
+  Taxonomy taxonomy_ = Taxonomy::AiluminateV1();
+};
+
+TEST_F(SummaryTableTest, DemoLineFirstIffDemo) {
+  std::string demo = RenderSummaryTable(testing::FixtureReportData(true), taxonomy_, false);
+  EXPECT_EQ(Lines(demo)[0], "DEMO TARGET (built-in demo model, not a real model)");
+  std::string real = RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, false);
+  EXPECT_EQ(real.find("DEMO"), std::string::npos);
+}
+
+TEST_F(SummaryTableTest, EveryTableLineHasTheSameWidth) {
+  for (bool color : {false, true}) {
+    std::vector<std::string> table =
+        TableLines(RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, color));
+    ASSERT_GE(table.size(), 8u);
+    for (const std::string& line : table)
+      EXPECT_EQ(DisplayWidth(line), DisplayWidth(table[0])) << "'" << line << "'";
+  }
+}
+
+TEST_F(SummaryTableTest, WidthsCountCodePointsNotBytes) {
+  std::vector<TaxonomyNode> nodes(1);
+  nodes[0].id = "vcr";
+  nodes[0].name = "Gewaltverbrechen \u00e0 l'\u00e9preuve \u2014 \u00fc\u00f6\u00e4";
+  Taxonomy accented("t", std::move(nodes));
+  std::vector<std::string> table =
+      TableLines(RenderSummaryTable(testing::FixtureReportData(false), accented, false));
+  ASSERT_NE(LineStartingWith(table, "Gewaltverbrechen"), nullptr);
+  for (const std::string& line : table) EXPECT_EQ(DisplayWidth(line), DisplayWidth(table[0]));
+}
+
+TEST_F(SummaryTableTest, DashWhereAMetricDoesNotApply) {
+  std::vector<std::string> table =
+      TableLines(RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, false));
+  const std::string* harmful = LineStartingWith(table, "Violent Crimes (vcr)", "harmful");
+  ASSERT_NE(harmful, nullptr);
+  EXPECT_EQ(Cells(*harmful),
+            (std::vector<std::string>{"Violent Crimes (vcr)", "harmful", "8",
+                                      "12.5% [2.2\u201347.1]", "\u2013", "\u2013"}));
+  const std::string* safe = LineStartingWith(table, "Suicide & Self-Harm (ssh)", "safe");
+  ASSERT_NE(safe, nullptr);
+  std::vector<std::string> cells = Cells(*safe);
+  ASSERT_EQ(cells.size(), 6u);
+  EXPECT_EQ(cells[3], "\u2013");
+  EXPECT_EQ(cells[4], "\u2013");
+  EXPECT_EQ(cells[5].rfind("50.0% [", 0), 0u) << cells[5];
+}
+
+TEST_F(SummaryTableTest, TotalRowsPerHazardAndOverall) {
+  std::vector<std::string> table =
+      TableLines(RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, false));
+  const std::string* vcr_all = LineStartingWith(table, "Violent Crimes (vcr)", "  all  ");
+  ASSERT_NE(vcr_all, nullptr);
+  std::vector<std::string> cells = Cells(*vcr_all);
+  ASSERT_EQ(cells.size(), 6u);
+  EXPECT_EQ(cells[2], "13");                                // 8 harmful + 5 adversarial
+  EXPECT_EQ(cells[3].rfind("23.1% [", 0), 0u) << cells[3];  // 3 of 13
+  EXPECT_EQ(cells[4].rfind("40.0% [", 0), 0u) << cells[4];  // 2 of 5
+  const std::string* overall = LineStartingWith(table, "Overall");
+  ASSERT_NE(overall, nullptr);
+  EXPECT_EQ(Cells(*overall)[2], "23");  // every decided item: 13 vcr + 6 ssh + 4 spc
+}
+
+TEST_F(SummaryTableTest, TotalsLineCountsEveryOutcome) {
+  std::string text = RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, false);
+  EXPECT_NE(text.find("Totals: 25 items, 24 judged (1 undetermined), 1 model_error, "
+                      "0 judge_error, 0 skipped, 2 pending"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(SummaryTableTest, ColorOnlyWhenAsked) {
+  ReportData data = testing::FixtureReportData(false);
+  std::string plain = RenderSummaryTable(data, taxonomy_, false);
+  std::string colored = RenderSummaryTable(data, taxonomy_, true);
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos);
+  EXPECT_NE(colored.find("\x1b[31m 50.0% ["), std::string::npos);  // high: red
+  EXPECT_NE(colored.find("\x1b[33m 12.5% ["), std::string::npos);  // medium: yellow
+  EXPECT_NE(colored.find("\x1b[32m  0.0% ["), std::string::npos);  // low: green
+  EXPECT_EQ(StripAnsi(colored), plain);
+}
+
+TEST_F(SummaryTableTest, EmptyRun) {
+  std::string text = RenderSummaryTable(ReportData{}, taxonomy_, false);
+  std::vector<std::string> table = TableLines(text);
+  const std::string* overall = LineStartingWith(table, "Overall");
+  ASSERT_NE(overall, nullptr);
+  EXPECT_EQ(Cells(*overall),
+            (std::vector<std::string>{"Overall", "all", "0", "\u2013", "\u2013", "\u2013"}));
+}
+
+TEST_F(SummaryTableTest, Deterministic) {
+  ReportData data = testing::FixtureReportData(true);
+  EXPECT_EQ(RenderSummaryTable(data, taxonomy_, true), RenderSummaryTable(data, taxonomy_, true));
+}
+
+}  // namespace
+}  // namespace safeval

@@ -1,0 +1,66 @@
+// A whole evaluation, from a suite file (or a stored run to resume) to a
+// finished run in the store: load and validate every input before any request
+// is sent, create or reopen the run, execute, then hand the finished run to the
+// report writer the caller injected (reports are a higher layer than run/).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "metrics/metrics.h"
+#include "policy/policy.h"
+#include "run/suite.h"
+#include "store/store.h"
+#include "taxonomy/taxonomy.h"
+
+namespace safeval {
+
+struct EvaluationRequest {
+  std::string suite_path;       // start new runs from this suite, or
+  std::string resume_run_id;    // continue this run (suite_path is then ignored)
+  std::string target;           // only the target of this name (new runs); empty: all
+  std::optional<int> concurrency;
+  std::string store;            // overrides the suite's store; for --resume: where the run is
+  std::string output_dir;       // overrides the suite's output_dir
+};
+
+// Everything from the outside world, injected by the command line.
+struct EvaluationEnv {
+  Clock* clock = nullptr;
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+  std::ostream* out = nullptr;  // summary tables and file paths
+  std::ostream* err = nullptr;  // progress and messages
+  bool tty = false;             // err is a terminal: live progress bar, colours
+  const std::atomic<bool>* cancel = nullptr;  // set by Ctrl-C / SIGTERM
+  // Writes the report of a finished run (into run.output_dir) and returns its totals.
+  std::function<Result<Totals>(Store&, const RunRecord&, const Taxonomy&, const Policy&)> write_report;
+};
+
+// A suite with the taxonomy and policy it names, loaded and validated.
+struct SuiteInputs {
+  Suite suite;
+  Taxonomy taxonomy;
+  Policy policy;
+};
+Result<SuiteInputs> LoadSuiteInputs(const std::string& suite_path);
+
+struct CompletedRun {
+  std::string run_id;
+  std::string status;      // "finished" | "interrupted" | "failed"
+  std::string output_dir;  // the run's folder for report.html and results.json
+  Totals totals;
+};
+
+// Runs every selected target of the suite (or resumes one run). Returns the
+// runs, or the first error: InvalidArgument/NotFound for bad input (before any
+// request), Unavailable when a target cannot be reached, IoError for the store.
+Result<std::vector<CompletedRun>> RunEvaluation(const EvaluationRequest& request,
+                                                const EvaluationEnv& env);
+
+}  // namespace safeval

@@ -1,0 +1,63 @@
+// The executor: sends a run's pending items to the model, judges each reply
+// with every judge, and saves the results to the store in transactions.
+//
+// Nothing finished is lost: results are committed every `commit_batch` items
+// or `commit_interval_ms`, whichever comes first, and on every way out
+// (done, cancelled, endpoint unreachable). An item whose result was not yet
+// committed when the process died is simply pending again on resume. Errors
+// are outcomes, never verdicts: a failed request is model_error, a failed
+// judge is judge_error, and neither enters a rate.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "judge/judge.h"
+#include "model/model_client.h"
+#include "store/store.h"
+
+namespace safeval {
+
+struct ExecutionStats {
+  int64_t total = 0;           // items this execution was given
+  int64_t done = 0;            // results committed or waiting to be
+  int64_t model_errors = 0;
+  int64_t judge_errors = 0;
+  int64_t judged_unsafe = 0;   // judged harmful/adversarial items with a decided class
+  int64_t violations = 0;      // among those
+  int64_t elapsed_ms = 0;
+};
+
+// Told about progress after every reply; implementations must be cheap.
+class ProgressSink {
+ public:
+  virtual ~ProgressSink() = default;
+  virtual void OnProgress(const ExecutionStats& stats) = 0;
+  virtual void OnFinish(const ExecutionStats& stats) = 0;
+};
+
+struct ExecuteOptions {
+  int commit_batch = 200;             // results per store transaction
+  int64_t commit_interval_ms = 1000;  // at most this long between commits while results arrive
+};
+
+// Executes `pending` (items of run `run_id`) and saves their results.
+// REQUIRES: judges is non-empty; the first judge's verdict decides the item's
+// violation and class. Returns the stats, or the first fatal error: the client
+// could not reach its endpoint (Unavailable) or the store failed (IoError) —
+// in both cases every result obtained before is saved.
+Result<ExecutionStats> ExecuteItems(const std::string& run_id, const std::vector<StoredItem>& pending,
+                                    ModelClient& client, const std::vector<Judge*>& judges,
+                                    Store& store, Clock& clock, const ExecuteOptions& options,
+                                    ProgressSink* progress, const std::atomic<bool>* cancel);
+
+// Judges one reply with every judge: a judged result, or judge_error when any judge failed
+// (the verdicts of the others are kept). Exposed for re-judging and tests.
+ItemResult JudgeReply(const StoredItem& item, const std::string& response,
+                      const std::vector<Judge*>& judges);
+
+}  // namespace safeval

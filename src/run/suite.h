@@ -1,0 +1,76 @@
+// The suite: one evaluation described in suite.yaml (FORMATS.md) — datasets,
+// taxonomy, policy, targets, judges, campaign, store and output folder.
+//
+// Paths of inputs (datasets, taxonomy, policy) are relative to the suite file;
+// paths of outputs (store, output_dir) are relative to the current directory,
+// like any build tool's outputs. Parsed and validated once, here; everything
+// downstream takes these typed structs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace safeval {
+
+enum class TargetType { kDemo, kOpenAi };
+
+struct TargetConfig {
+  std::string name;
+  TargetType type = TargetType::kDemo;
+  std::string base_url;       // openai
+  std::string model;          // openai
+  std::string api_key_env;    // name of the environment variable holding the key; never the key
+  std::string system_prompt;
+  std::optional<double> temperature;
+  std::optional<int> max_tokens;
+  std::map<std::string, std::string> headers;
+  int concurrency = 16;            // requests in flight
+  int64_t timeout_ms = 60000;      // per attempt
+  int max_attempts = 5;            // including the first
+  std::optional<int> requests_per_minute;  // accepted; not enforced yet (see README)
+};
+
+enum class JudgeType { kRules };
+
+struct JudgeConfig {
+  std::string name;
+  JudgeType type = JudgeType::kRules;
+};
+
+struct CampaignConfig {
+  int batch_size = 200;          // results committed to the store per transaction
+  int64_t max_requests = 0;      // 0: no limit; items beyond it are recorded as skipped
+};
+
+struct Suite {
+  std::string name;
+  std::string path;              // absolute path of the suite file
+  std::vector<std::string> datasets;  // absolute paths
+  std::string taxonomy = "builtin:ailuminate-v1";  // spec: builtin:NAME or absolute path
+  std::string policy = "builtin:default";
+  std::vector<TargetConfig> targets;
+  std::vector<JudgeConfig> judges;   // the first judge decides the reported rates
+  CampaignConfig campaign;
+  std::string store = "runs/safeval.db";
+  std::string output_dir = "runs";
+  uint64_t seed = 0;
+};
+
+// Parses suite YAML. `path` names the file in errors and anchors relative input paths.
+// Errors: InvalidArgument "<path>:<line>: field '<field>': <expected>".
+Result<Suite> ParseSuite(std::string_view yaml_text, const std::string& path);
+Result<Suite> LoadSuite(const std::string& path);
+
+// The suite as canonical JSON for the run record: everything that decides the
+// results, with environment variable names but never their values.
+std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target);
+
+std::string_view Name(TargetType type);
+
+}  // namespace safeval

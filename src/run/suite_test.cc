@@ -1,0 +1,111 @@
+// Suite parsing: defaults, relative paths, and errors that name file, line and field.
+#include "run/suite.h"
+
+#include <gtest/gtest.h>
+
+namespace safeval {
+namespace {
+
+constexpr char kMinimal[] = R"(schema_version: 1
+name: mini
+datasets: [data/a.jsonl, /abs/b.jsonl]
+targets:
+  - {name: demo, type: demo}
+)";
+
+TEST(Suite, MinimalSuiteGetsDefaults) {
+  Result<Suite> s = ParseSuite(kMinimal, "/home/u/evals/suite.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->name, "mini");
+  EXPECT_EQ(s->datasets, (std::vector<std::string>{"/home/u/evals/data/a.jsonl", "/abs/b.jsonl"}));
+  EXPECT_EQ(s->taxonomy, "builtin:ailuminate-v1");
+  EXPECT_EQ(s->policy, "builtin:default");
+  ASSERT_EQ(s->judges.size(), 1u);
+  EXPECT_EQ(s->judges[0].name, "rules");
+  EXPECT_EQ(s->store, "runs/safeval.db");
+  EXPECT_EQ(s->targets[0].type, TargetType::kDemo);
+}
+
+TEST(Suite, ParsesAnOpenAiTarget) {
+  Result<Suite> s = ParseSuite(R"(schema_version: 1
+name: x
+datasets: [d.jsonl]
+policy: policies/p.yaml
+targets:
+  - name: llama
+    type: openai
+    base_url: http://127.0.0.1:8000/v1
+    model: llama-3.1-8b
+    api_key_env: MY_KEY
+    system_prompt: "Be helpful."
+    params: {temperature: 0.2, max_tokens: 256}
+    headers: {X-Team: safety}
+    concurrency: 64
+    timeout_s: 30
+campaign: {strategy: all, batch_size: 50, stop: {max_requests: 10}}
+seed: 7
+)", "/s/suite.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const TargetConfig& t = s->targets[0];
+  EXPECT_EQ(t.type, TargetType::kOpenAi);
+  EXPECT_EQ(t.base_url, "http://127.0.0.1:8000/v1");
+  EXPECT_EQ(t.api_key_env, "MY_KEY");
+  EXPECT_DOUBLE_EQ(*t.temperature, 0.2);
+  EXPECT_EQ(*t.max_tokens, 256);
+  EXPECT_EQ(t.headers.at("X-Team"), "safety");
+  EXPECT_EQ(t.concurrency, 64);
+  EXPECT_EQ(t.timeout_ms, 30000);
+  EXPECT_EQ(s->policy, "/s/policies/p.yaml");
+  EXPECT_EQ(s->campaign.batch_size, 50);
+  EXPECT_EQ(s->campaign.max_requests, 10);
+  EXPECT_EQ(s->seed, 7u);
+}
+
+void ExpectError(const std::string& yaml, const std::string& fragment) {
+  Result<Suite> s = ParseSuite(yaml, "suite.yaml");
+  ASSERT_FALSE(s.ok()) << "expected an error containing: " << fragment;
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find(fragment), std::string::npos) << s.status().message();
+}
+
+TEST(Suite, ErrorsNameFileLineAndField) {
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\nfoo: 1\n",
+              "suite.yaml:6: field 'foo': unknown field");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: gpt}\n",
+              "suite.yaml:5: field 'type': expected 'demo' or 'openai', got 'gpt'");
+  ExpectError("schema_version: 2\nname: x\n", "suite.yaml:1: field 'schema_version'");
+  ExpectError("name: x\n", "field 'schema_version'");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\n", "field 'targets': required field is missing");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\n  - {name: a, type: demo}\n",
+              "suite.yaml:6: field 'targets': duplicate name 'a'");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - name: o\n    type: openai\n    model: m\n",
+              "field 'base_url': required field is missing");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: o, type: openai, base_url: ftp://x, model: m}\n",
+              "expected an http:// or https:// URL");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo, concurrency: 0}\n",
+              "field 'concurrency': expected an integer from 1 to 4096, got 0");
+  ExpectError("schema_version: 1\nname: [unclosed\n", "invalid YAML: end of sequence flow not found");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: j, type: llm}\n",
+              "suite.yaml:7: field 'type': expected 'rules', got 'llm'");
+}
+
+TEST(Suite, UnknownXPrefixedKeysAreAllowed) {
+  std::string yaml = std::string(kMinimal) + "x-owner: safety-team\n";
+  EXPECT_TRUE(ParseSuite(yaml, "s.yaml").ok());
+}
+
+TEST(Suite, SnapshotNamesTheKeyVariableButNeverHoldsASecret) {
+  Result<Suite> s = ParseSuite(R"(schema_version: 1
+name: x
+datasets: [d.jsonl]
+targets:
+  - {name: o, type: openai, base_url: "http://h/v1", model: m, api_key_env: K, headers: {Authorization: "Bearer sk-secret"}}
+)", "/s.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::string snap = SuiteSnapshotJson(*s, s->targets[0]);
+  EXPECT_NE(snap.find("\"api_key_env\":\"K\""), std::string::npos);
+  EXPECT_EQ(snap.find("sk-secret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safeval

@@ -1,0 +1,172 @@
+#include "store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace safeval::store_internal {
+namespace {
+
+// The header probe: reading the schema forces SQLite to parse the file, which
+// is where a text file or a truncated database shows itself.
+Status ProbeHeader(sqlite3* db, const std::string& path) {
+  int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::Ok();
+  int primary = rc & 0xff;
+  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+    return Status::IoError("'" + path + "' is not a safeval store: " + sqlite3_errmsg(db));
+  }
+  return Status::IoError("cannot read store '" + path + "': " + sqlite3_errmsg(db));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, int busy_timeout_ms) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  // sqlite3_open_v2 allocates a handle even on most failures; it must still be closed.
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    return Status::IoError("cannot open store '" + path + "': " + msg);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
+  SV_RETURN_IF_ERROR(ProbeHeader(raw, path));
+  return db;
+}
+
+SqliteDb::~SqliteDb() {
+  // close_v2 defers the close until outstanding statements finish, so the
+  // order in which a store destroys its members cannot leak the connection.
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status SqliteDb::Error() const {
+  return Status::IoError("store '" + path_ + "': " + sqlite3_errmsg(db_));
+}
+
+Status SqliteDb::Exec(const std::string& sql) {
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return Error();
+  return Status::Ok();
+}
+
+Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return Error();
+  }
+  return SqliteStatement(this, stmt);
+}
+
+int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      bind_status_(std::move(other.bind_status_)) {}
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    bind_status_ = std::move(other.bind_status_);
+  }
+  return *this;
+}
+
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+
+void SqliteStatement::NoteBind(int rc) {
+  if (rc != SQLITE_OK && bind_status_.ok()) bind_status_ = db_->Error();
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
+  // SQLITE_TRANSIENT: SQLite copies the bytes, so temporaries are safe to bind.
+  NoteBind(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
+  NoteBind(sqlite3_bind_int64(stmt_, index, value));
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, double value) {
+  NoteBind(sqlite3_bind_double(stmt_, index, value));
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, std::optional<int> value) {
+  NoteBind(value ? sqlite3_bind_int64(stmt_, index, *value) : sqlite3_bind_null(stmt_, index));
+  return *this;
+}
+
+Result<bool> SqliteStatement::Step() {
+  if (!bind_status_.ok()) return bind_status_;
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->Error();
+}
+
+Status SqliteStatement::Run() {
+  while (true) {
+    SV_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_status_ = Status::Ok();
+}
+
+std::string SqliteStatement::ColumnText(int col) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  if (!text) return "";
+  // Length after the text call: the pointer and byte count must describe the same conversion.
+  return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+int64_t SqliteStatement::ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double SqliteStatement::ColumnDouble(int col) const { return sqlite3_column_double(stmt_, col); }
+
+bool SqliteStatement::ColumnIsNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+std::optional<int> SqliteStatement::ColumnOptionalInt(int col) const {
+  if (ColumnIsNull(col)) return std::nullopt;
+  return static_cast<int>(ColumnInt(col));
+}
+
+Result<SqliteTransaction> SqliteTransaction::BeginImmediate(SqliteDb& db) {
+  SV_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return SqliteTransaction(&db);
+}
+
+Result<SqliteTransaction> SqliteTransaction::BeginRead(SqliteDb& db) {
+  SV_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  return SqliteTransaction(&db);
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  // A failed ROLLBACK has no one to report to; SQLite rolls back on close anyway.
+  if (db_) (void)db_->Exec("ROLLBACK");
+}
+
+Status SqliteTransaction::Commit() {
+  if (!db_) return Status::Internal("commit of a finished transaction");
+  SV_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  db_ = nullptr;
+  return Status::Ok();
+}
+
+}  // namespace safeval::store_internal

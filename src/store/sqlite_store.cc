@@ -1,0 +1,162 @@
+// OpenSqliteStore and the run-level operations of SqliteStore.
+#include "store/sqlite_store.h"
+
+#include <filesystem>
+
+#include "store/store_json.h"
+#include "store/store_rows.h"
+#include "store/store_schema.h"
+
+namespace safeval {
+namespace {
+
+using store_internal::SqliteDb;
+
+constexpr char kInMemory[] = ":memory:";
+// How long a writer waits for another process's lock before failing with "database is locked".
+constexpr int kBusyTimeoutMs = 5000;
+
+Status CreateParentFolders(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return Status::IoError("cannot create folder '" + parent.string() + "' for store '" + path +
+                           "': " + ec.message());
+  }
+  return Status::Ok();
+}
+
+// synchronous=NORMAL is durable across process crashes in WAL mode (a power
+// loss may drop the last commits but never corrupts the file).
+Status ConfigureConnection(SqliteDb& db) {
+  return db.Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+}
+
+// WAL lets readers (the web UI, `safeval report`) see a run while it is being
+// written. Switched on after the schema check, so a refused file is left untouched.
+Status EnableWal(SqliteDb& db) { return db.Exec("PRAGMA journal_mode = WAL"); }
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  if (path.empty()) return Status::InvalidArgument("the store path is empty");
+  bool in_memory = path == kInMemory;
+  if (!in_memory) SV_RETURN_IF_ERROR(CreateParentFolders(path));
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, kBusyTimeoutMs));
+  SV_RETURN_IF_ERROR(ConfigureConnection(*db).WithContext("configuring the connection"));
+  SV_RETURN_IF_ERROR(store_internal::MigrateStore(*db));
+  if (!in_memory) SV_RETURN_IF_ERROR(EnableWal(*db).WithContext("enabling WAL mode"));
+  return std::unique_ptr<Store>(new store_internal::SqliteStore(std::move(db)));
+}
+
+namespace store_internal {
+
+Status SqliteStore::CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) {
+  return WithOperation(DoCreateRun(run, prompts), "creating run '" + run.id + "'");
+}
+
+Result<RunRecord> SqliteStore::GetRun(const std::string& run_id) {
+  return WithOperation(DoGetRun(run_id), "reading run '" + run_id + "'");
+}
+
+Result<std::vector<RunRecord>> SqliteStore::ListRuns() {
+  return WithOperation(DoListRuns(), "listing runs");
+}
+
+Status SqliteStore::UpdateRun(const RunRecord& run) {
+  return WithOperation(DoUpdateRun(run), "updating run '" + run.id + "'");
+}
+
+Status SqliteStore::RequireRun(const std::string& run_id) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare("SELECT 1 FROM runs WHERE id = ?"));
+  SV_ASSIGN_OR_RETURN(bool found, stmt.Bind(1, run_id).Step());
+  if (!found) return Status::NotFound("no run '" + run_id + "' in " + db_->path());
+  return Status::Ok();
+}
+
+Status SqliteStore::Corrupt(const Status& status, const std::string& run_id, int64_t index) const {
+  std::string where = "store '" + db_->path() + "', run '" + run_id + "'";
+  if (index >= 0) where += ", item " + std::to_string(index);
+  return status.WithContext(where);
+}
+
+Status SqliteStore::InsertRun(const RunRecord& run) {
+  std::string placeholders = "?";
+  for (int i = 1; i < kRunColumnCount; ++i) placeholders += ", ?";
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db_->Prepare("INSERT INTO runs (" + std::string(kRunColumns) + ") VALUES (" +
+                                   placeholders + ")"));
+  SV_RETURN_IF_ERROR(BindRun(stmt, run));
+  return stmt.Run();
+}
+
+Status SqliteStore::InsertItems(const std::string& run_id, const std::vector<Prompt>& prompts) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db_->Prepare("INSERT INTO items (run_id, idx, prompt_json, category, intent) "
+                                   "VALUES (?, ?, ?, ?, ?)"));
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    const Prompt& p = prompts[i];
+    SV_ASSIGN_OR_RETURN(std::string json, PromptToJson(p));
+    stmt.Reset();
+    stmt.Bind(1, run_id)
+        .Bind(2, static_cast<int64_t>(i))
+        .Bind(3, json)
+        .Bind(4, p.category.str())
+        .Bind(5, Name(p.intent));
+    SV_RETURN_IF_ERROR(stmt.Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::DoCreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) {
+  if (run.id.empty()) return Status::InvalidArgument("cannot create a run with an empty id");
+  SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(*db_));
+  Status exists = RequireRun(run.id);
+  if (exists.ok()) {
+    return Status::InvalidArgument("run '" + run.id + "' already exists in " + db_->path());
+  }
+  if (exists.code() != StatusCode::kNotFound) return exists;
+  SV_RETURN_IF_ERROR(InsertRun(run));
+  SV_RETURN_IF_ERROR(InsertItems(run.id, prompts));
+  return tx.Commit();
+}
+
+Result<RunRecord> SqliteStore::DoGetRun(const std::string& run_id) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare("SELECT " + std::string(kRunColumns) +
+                                                         " FROM runs WHERE id = ?"));
+  SV_ASSIGN_OR_RETURN(bool found, stmt.Bind(1, run_id).Step());
+  if (!found) return Status::NotFound("no run '" + run_id + "' in " + db_->path());
+  Result<RunRecord> run = ReadRun(stmt);
+  if (!run.ok()) return Corrupt(run.status(), run_id, -1);
+  return run;
+}
+
+Result<std::vector<RunRecord>> SqliteStore::DoListRuns() {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db_->Prepare("SELECT " + std::string(kRunColumns) +
+                                   " FROM runs ORDER BY started_at DESC, id DESC"));
+  std::vector<RunRecord> runs;
+  while (true) {
+    SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return runs;
+    Result<RunRecord> run = ReadRun(stmt);
+    if (!run.ok()) return Corrupt(run.status(), stmt.ColumnText(0), -1);
+    runs.push_back(std::move(run).value());
+  }
+}
+
+Status SqliteStore::DoUpdateRun(const RunRecord& run) {
+  SV_ASSIGN_OR_RETURN(std::string judges, StringsToJson(run.judges));
+  SV_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      db_->Prepare("UPDATE runs SET status = ?, finished_at = ?, judges_json = ? WHERE id = ?"));
+  SV_RETURN_IF_ERROR(
+      stmt.Bind(1, run.status).Bind(2, run.finished_at).Bind(3, judges).Bind(4, run.id).Run());
+  if (db_->Changes() == 0) return Status::NotFound("no run '" + run.id + "' in " + db_->path());
+  return Status::Ok();
+}
+
+}  // namespace store_internal
+}  // namespace safeval

@@ -1,0 +1,69 @@
+// The SQLite implementation of Store, private to src/store/ (others call
+// OpenSqliteStore in store.h). Runs and their planned items are written by
+// sqlite_store.cc; results, verdicts and the item queries by sqlite_store_items.cc.
+//
+// Errors: SQLite failures and corrupt rows are IoError "<operation>: store
+// '<path>': <reason>"; NotFound and InvalidArgument messages name the run and
+// the store path. Not thread-safe: one connection, one writer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace safeval::store_internal {
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) override;
+  Result<RunRecord> GetRun(const std::string& run_id) override;
+  Result<std::vector<RunRecord>> ListRuns() override;
+  Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) override;
+  Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) override;
+  Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) override;
+  Status UpdateRun(const RunRecord& run) override;
+
+ private:
+  // The operations without their error context (the public methods add it).
+  Status DoCreateRun(const RunRecord& run, const std::vector<Prompt>& prompts);
+  Result<RunRecord> DoGetRun(const std::string& run_id);
+  Result<std::vector<RunRecord>> DoListRuns();
+  Status DoUpdateRun(const RunRecord& run);
+  Status DoSaveResults(const std::string& run_id, const std::vector<ItemResult>& results);
+  // Items by index with their results and verdicts; `pending_only` keeps the
+  // items PendingItems returns, without results.
+  Result<std::vector<StoredItem>> DoLoadItems(const std::string& run_id, bool pending_only);
+
+  // NotFound "no run '<id>' in <path>" unless the run exists.
+  Status RequireRun(const std::string& run_id);
+  Status InsertRun(const RunRecord& run);
+  Status InsertItems(const std::string& run_id, const std::vector<Prompt>& prompts);
+  // The number of planned items; their indexes are 0..count-1.
+  Result<int64_t> ItemCount(const std::string& run_id);
+  Result<std::vector<StoredItem>> QueryItems(const std::string& run_id, bool pending_only);
+  Status AttachVerdicts(const std::string& run_id, std::vector<StoredItem>& items);
+  // Names the store in an error found in a row's content (bad JSON, unknown enum name).
+  Status Corrupt(const Status& status, const std::string& run_id, int64_t index) const;
+
+  std::unique_ptr<SqliteDb> db_;
+};
+
+// Prefixes IoErrors with the operation: they name the store but not what was
+// being done. Other codes carry complete messages from where they were made.
+inline Status WithOperation(Status status, const std::string& operation) {
+  if (status.code() != StatusCode::kIoError) return status;
+  return status.WithContext(operation);
+}
+
+template <typename T>
+Result<T> WithOperation(Result<T> result, const std::string& operation) {
+  if (result.ok()) return result;
+  return WithOperation(result.status(), operation);
+}
+
+}  // namespace safeval::store_internal

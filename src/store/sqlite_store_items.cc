@@ -1,0 +1,178 @@
+// The item-level operations of SqliteStore: saving results and verdicts, and
+// reading items back (all of them, or the pending ones).
+#include <set>
+
+#include "store/sqlite_store.h"
+#include "store/store_json.h"
+#include "store/store_rows.h"
+
+namespace safeval::store_internal {
+namespace {
+
+std::string Placeholders(int count) {
+  std::string out = "?";
+  for (int i = 1; i < count; ++i) out += ", ?";
+  return out;
+}
+
+Status CheckJudgesUnique(const ItemResult& result) {
+  std::set<std::string> seen;
+  for (const Verdict& v : result.verdicts) {
+    if (!seen.insert(v.judge).second) {
+      return Status::InvalidArgument("item " + std::to_string(result.index) +
+                                     " has two verdicts from judge '" + v.judge + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+// The four statements that replace one item's result, prepared once per batch.
+struct ResultWriter {
+  SqliteStatement delete_verdicts;
+  SqliteStatement delete_result;
+  SqliteStatement insert_result;
+  SqliteStatement insert_verdict;
+
+  static Result<ResultWriter> Prepare(SqliteDb& db) {
+    SV_ASSIGN_OR_RETURN(SqliteStatement dv,
+                        db.Prepare("DELETE FROM verdicts WHERE run_id = ? AND idx = ?"));
+    SV_ASSIGN_OR_RETURN(SqliteStatement dr,
+                        db.Prepare("DELETE FROM results WHERE run_id = ? AND idx = ?"));
+    SV_ASSIGN_OR_RETURN(SqliteStatement ir,
+                        db.Prepare("INSERT INTO results (run_id, " + std::string(kResultColumns) +
+                                   ") VALUES (" + Placeholders(kResultColumnCount + 1) + ")"));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement iv,
+        db.Prepare("INSERT INTO verdicts (run_id, idx, pos, " + std::string(kVerdictColumns) +
+                   ") VALUES (" + Placeholders(kVerdictColumnCount + 3) + ")"));
+    return ResultWriter{std::move(dv), std::move(dr), std::move(ir), std::move(iv)};
+  }
+
+  Status Delete(SqliteStatement& stmt, const std::string& run_id, int64_t index) {
+    stmt.Reset();
+    return stmt.Bind(1, run_id).Bind(2, index).Run();
+  }
+
+  Status Write(const std::string& run_id, const ItemResult& result) {
+    SV_RETURN_IF_ERROR(CheckJudgesUnique(result));
+    // The foreign key would cascade this delete; doing it explicitly keeps the
+    // replacement correct even for a connection opened without foreign_keys=ON.
+    SV_RETURN_IF_ERROR(Delete(delete_verdicts, run_id, result.index));
+    SV_RETURN_IF_ERROR(Delete(delete_result, run_id, result.index));
+    insert_result.Reset();
+    insert_result.Bind(1, run_id);
+    BindResult(insert_result, result);
+    SV_RETURN_IF_ERROR(insert_result.Run());
+    for (size_t pos = 0; pos < result.verdicts.size(); ++pos) {
+      insert_verdict.Reset();
+      insert_verdict.Bind(1, run_id).Bind(2, result.index).Bind(3, static_cast<int64_t>(pos));
+      SV_RETURN_IF_ERROR(BindVerdict(insert_verdict, result.verdicts[pos]));
+      SV_RETURN_IF_ERROR(insert_verdict.Run());
+    }
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+Result<std::vector<StoredItem>> SqliteStore::PendingItems(const std::string& run_id) {
+  return WithOperation(DoLoadItems(run_id, /*pending_only=*/true),
+                       "reading pending items of run '" + run_id + "'");
+}
+
+Status SqliteStore::SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) {
+  return WithOperation(DoSaveResults(run_id, results), "saving results of run '" + run_id + "'");
+}
+
+Result<std::vector<StoredItem>> SqliteStore::LoadItems(const std::string& run_id) {
+  return WithOperation(DoLoadItems(run_id, /*pending_only=*/false),
+                       "reading items of run '" + run_id + "'");
+}
+
+Result<int64_t> SqliteStore::ItemCount(const std::string& run_id) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db_->Prepare("SELECT coalesce(max(idx) + 1, 0) FROM items WHERE run_id = ?"));
+  SV_ASSIGN_OR_RETURN(bool row, stmt.Bind(1, run_id).Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
+// Index checks happen as each result is written, not up front: a bad index in
+// the middle of a batch relies on the rollback, which the tests exercise.
+Status SqliteStore::DoSaveResults(const std::string& run_id,
+                                  const std::vector<ItemResult>& results) {
+  SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(*db_));
+  SV_RETURN_IF_ERROR(RequireRun(run_id));
+  SV_ASSIGN_OR_RETURN(int64_t count, ItemCount(run_id));
+  SV_ASSIGN_OR_RETURN(ResultWriter writer, ResultWriter::Prepare(*db_));
+  for (const ItemResult& result : results) {
+    if (result.index < 0 || result.index >= count) {
+      return Status::InvalidArgument("item index " + std::to_string(result.index) +
+                                     " is out of range: run '" + run_id + "' in " + db_->path() +
+                                     " has " + std::to_string(count) + " items");
+    }
+    SV_RETURN_IF_ERROR(writer.Write(run_id, result));
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<StoredItem>> SqliteStore::DoLoadItems(const std::string& run_id,
+                                                         bool pending_only) {
+  // One snapshot for both queries, so a concurrent writer cannot split an item.
+  SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
+  SV_RETURN_IF_ERROR(RequireRun(run_id));
+  SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, QueryItems(run_id, pending_only));
+  if (!pending_only) SV_RETURN_IF_ERROR(AttachVerdicts(run_id, items));
+  return items;
+}
+
+// Columns: 0 prompt_json, then kResultColumns (NULL without a result; outcome
+// is NOT NULL in a result row, so a NULL outcome means "no result").
+Result<std::vector<StoredItem>> SqliteStore::QueryItems(const std::string& run_id,
+                                                        bool pending_only) {
+  std::string sql = "SELECT prompt_json, " + std::string(kResultColumns) +
+                    " FROM items LEFT JOIN results USING (run_id, idx) WHERE run_id = ?";
+  if (pending_only) sql += " AND (outcome IS NULL OR outcome IN (?, ?))";
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(sql + " ORDER BY idx"));
+  stmt.Bind(1, run_id);
+  if (pending_only) stmt.Bind(2, Name(Outcome::kModelError)).Bind(3, Name(Outcome::kJudgeError));
+  std::vector<StoredItem> items;
+  while (true) {
+    SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return items;
+    StoredItem item;
+    item.index = stmt.ColumnInt(1);
+    Result<Prompt> prompt = PromptFromJson(stmt.ColumnText(0));
+    if (!prompt.ok()) return Corrupt(prompt.status(), run_id, item.index);
+    item.prompt = std::move(prompt).value();
+    // A pending item's earlier failed result is not returned: it is about to be redone.
+    if (!pending_only && !stmt.ColumnIsNull(2)) {
+      Result<ItemResult> result = ReadResult(stmt, 1);
+      if (!result.ok()) return Corrupt(result.status(), run_id, item.index);
+      item.result = std::move(result).value();
+    }
+    items.push_back(std::move(item));
+  }
+}
+
+// Merges the verdicts (ordered by idx, pos) into `items` (ordered by index).
+Status SqliteStore::AttachVerdicts(const std::string& run_id, std::vector<StoredItem>& items) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db_->Prepare("SELECT idx, " + std::string(kVerdictColumns) +
+                                   " FROM verdicts WHERE run_id = ? ORDER BY idx, pos"));
+  stmt.Bind(1, run_id);
+  auto item = items.begin();
+  while (true) {
+    SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::Ok();
+    int64_t index = stmt.ColumnInt(0);
+    while (item != items.end() && item->index < index) ++item;
+    if (item == items.end() || item->index != index || !item->result) {
+      return Corrupt(Status::IoError("a verdict has no result"), run_id, index);
+    }
+    Result<Verdict> verdict = ReadVerdict(stmt, 1);
+    if (!verdict.ok()) return Corrupt(verdict.status(), run_id, index);
+    item->result->verdicts.push_back(std::move(verdict).value());
+  }
+}
+
+}  // namespace safeval::store_internal

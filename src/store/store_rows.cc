@@ -1,0 +1,108 @@
+#include "store/store_rows.h"
+
+#include "store/store_json.h"
+
+namespace safeval::store_internal {
+
+Status BindRun(SqliteStatement& stmt, const RunRecord& run) {
+  SV_ASSIGN_OR_RETURN(std::string judges, StringsToJson(run.judges));
+  stmt.Bind(1, run.id)
+      .Bind(2, run.suite_name)
+      .Bind(3, run.suite_path)
+      .Bind(4, run.target_name)
+      .Bind(5, run.target_identity)
+      .Bind(6, run.demo)
+      .Bind(7, run.config_json)
+      .Bind(8, run.config_hash)
+      .Bind(9, run.dataset_hash)
+      .Bind(10, judges)
+      // SQLite integers are signed: the seed's bits go in and come back unchanged.
+      .Bind(11, static_cast<int64_t>(run.seed))
+      .Bind(12, run.started_at)
+      .Bind(13, run.finished_at)
+      .Bind(14, run.status)
+      .Bind(15, run.output_dir);
+  return Status::Ok();
+}
+
+Result<RunRecord> ReadRun(const SqliteStatement& stmt, int first) {
+  RunRecord run;
+  run.id = stmt.ColumnText(first);
+  run.suite_name = stmt.ColumnText(first + 1);
+  run.suite_path = stmt.ColumnText(first + 2);
+  run.target_name = stmt.ColumnText(first + 3);
+  run.target_identity = stmt.ColumnText(first + 4);
+  run.demo = stmt.ColumnInt(first + 5) != 0;
+  run.config_json = stmt.ColumnText(first + 6);
+  run.config_hash = stmt.ColumnText(first + 7);
+  run.dataset_hash = stmt.ColumnText(first + 8);
+  SV_ASSIGN_OR_RETURN(run.judges, StringsFromJson(stmt.ColumnText(first + 9)));
+  run.seed = static_cast<uint64_t>(stmt.ColumnInt(first + 10));
+  run.started_at = stmt.ColumnText(first + 11);
+  run.finished_at = stmt.ColumnText(first + 12);
+  run.status = stmt.ColumnText(first + 13);
+  run.output_dir = stmt.ColumnText(first + 14);
+  return run;
+}
+
+void BindResult(SqliteStatement& stmt, const ItemResult& result) {
+  stmt.Bind(2, result.index)
+      .Bind(3, Name(result.outcome))
+      .Bind(4, result.response)
+      .Bind(5, result.error)
+      .Bind(6, result.http_status)
+      .Bind(7, result.attempts)
+      .Bind(8, result.latency_ms)
+      .Bind(9, result.prompt_tokens)
+      .Bind(10, result.completion_tokens);
+}
+
+Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first) {
+  ItemResult result;
+  result.index = stmt.ColumnInt(first);
+  std::string outcome = stmt.ColumnText(first + 1);
+  std::optional<Outcome> parsed = ParseOutcome(outcome);
+  if (!parsed) return Status::IoError("unknown outcome '" + outcome + "' in the store");
+  result.outcome = *parsed;
+  result.response = stmt.ColumnText(first + 2);
+  result.error = stmt.ColumnText(first + 3);
+  result.http_status = static_cast<int>(stmt.ColumnInt(first + 4));
+  result.attempts = static_cast<int>(stmt.ColumnInt(first + 5));
+  result.latency_ms = stmt.ColumnInt(first + 6);
+  result.prompt_tokens = static_cast<int>(stmt.ColumnInt(first + 7));
+  result.completion_tokens = static_cast<int>(stmt.ColumnInt(first + 8));
+  return result;
+}
+
+Status BindVerdict(SqliteStatement& stmt, const Verdict& verdict) {
+  SV_ASSIGN_OR_RETURN(std::string evidence, EvidenceToJson(verdict.evidence));
+  stmt.Bind(4, verdict.judge)
+      .Bind(5, verdict.judge_version)
+      .Bind(6, Name(verdict.cls))
+      .Bind(7, verdict.violation)
+      .Bind(8, verdict.confidence)
+      .Bind(9, verdict.quality)
+      .Bind(10, verdict.severity)
+      .Bind(11, verdict.rationale)
+      .Bind(12, evidence);
+  return Status::Ok();
+}
+
+Result<Verdict> ReadVerdict(const SqliteStatement& stmt, int first) {
+  Verdict v;
+  v.judge = stmt.ColumnText(first);
+  v.judge_version = stmt.ColumnText(first + 1);
+  std::string cls = stmt.ColumnText(first + 2);
+  std::optional<ResponseClass> parsed = ParseResponseClass(cls);
+  if (!parsed) return Status::IoError("unknown response class '" + cls + "' in the store");
+  v.cls = *parsed;
+  v.violation = stmt.ColumnInt(first + 3) != 0;
+  v.confidence = stmt.ColumnDouble(first + 4);
+  v.quality = stmt.ColumnOptionalInt(first + 5);
+  v.severity = stmt.ColumnOptionalInt(first + 6);
+  v.rationale = stmt.ColumnText(first + 7);
+  SV_ASSIGN_OR_RETURN(v.evidence, EvidenceFromJson(stmt.ColumnText(first + 8)));
+  return v;
+}
+
+}  // namespace safeval::store_internal

@@ -1,0 +1,165 @@
+#include "store/store_schema.h"
+
+#include <charconv>
+#include <string_view>
+
+namespace safeval::store_internal {
+namespace {
+
+struct Migration {
+  int version;           // the schema version after this migration
+  std::string_view sql;  // statements run inside the migration transaction
+};
+
+// Version 1. Results and verdicts live apart from the planned items, so saving
+// a result again replaces it (and its verdicts) without touching the plan.
+// verdicts.pos keeps the judges in the order they were saved.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE runs (
+  id              TEXT PRIMARY KEY,
+  suite_name      TEXT NOT NULL,
+  suite_path      TEXT NOT NULL,
+  target_name     TEXT NOT NULL,
+  target_identity TEXT NOT NULL,
+  demo            INTEGER NOT NULL,
+  config_json     TEXT NOT NULL,
+  config_hash     TEXT NOT NULL,
+  dataset_hash    TEXT NOT NULL,
+  judges_json     TEXT NOT NULL,
+  seed            INTEGER NOT NULL,
+  started_at      TEXT NOT NULL,
+  finished_at     TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  output_dir      TEXT NOT NULL
+);
+CREATE INDEX runs_by_start ON runs (started_at, id);
+CREATE TABLE items (
+  run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx         INTEGER NOT NULL,
+  prompt_json TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  intent      TEXT NOT NULL,
+  PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE results (
+  run_id            TEXT NOT NULL,
+  idx               INTEGER NOT NULL,
+  outcome           TEXT NOT NULL,
+  response          TEXT NOT NULL,
+  error             TEXT NOT NULL,
+  http_status       INTEGER NOT NULL,
+  attempts          INTEGER NOT NULL,
+  latency_ms        INTEGER NOT NULL,
+  prompt_tokens     INTEGER NOT NULL,
+  completion_tokens INTEGER NOT NULL,
+  PRIMARY KEY (run_id, idx),
+  FOREIGN KEY (run_id, idx) REFERENCES items (run_id, idx) ON DELETE CASCADE
+);
+CREATE TABLE verdicts (
+  run_id        TEXT NOT NULL,
+  idx           INTEGER NOT NULL,
+  judge         TEXT NOT NULL,
+  pos           INTEGER NOT NULL,
+  judge_version TEXT NOT NULL,
+  class         TEXT NOT NULL,
+  violation     INTEGER NOT NULL,
+  confidence    REAL NOT NULL,
+  quality       INTEGER,
+  severity      INTEGER,
+  rationale     TEXT NOT NULL,
+  evidence_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, idx, judge),
+  FOREIGN KEY (run_id, idx) REFERENCES results (run_id, idx) ON DELETE CASCADE
+);
+)sql";
+
+// Append only: never edit a migration that has shipped.
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1},
+};
+static_assert(std::size(kMigrations) == kStoreSchemaVersion,
+              "kStoreSchemaVersion must be the version of the last migration");
+
+Status NotAStore(const SqliteDb& db, const std::string& why) {
+  return Status::IoError("'" + db.path() + "' is not a safeval store: " + why);
+}
+
+Result<int64_t> CountTables(SqliteDb& db, std::string_view where) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND " +
+                                 std::string(where)));
+  SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
+Result<int> ParseVersion(const SqliteDb& db, const std::string& text) {
+  int version = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (ec != std::errc() || end != text.data() + text.size() || version < 1) {
+    return NotAStore(db, "its schema_version '" + text + "' is not a positive number");
+  }
+  return version;
+}
+
+Status RefuseNewer(const SqliteDb& db, int version) {
+  return Status::InvalidArgument("store " + db.path() + " has schema version " +
+                                 std::to_string(version) + "; this safeval understands up to " +
+                                 std::to_string(kStoreSchemaVersion) + " — upgrade safeval");
+}
+
+// An empty database may become a store; one holding other tables may not,
+// so pointing --store at the wrong file never adds tables to it.
+Status CheckEmpty(SqliteDb& db) {
+  SV_ASSIGN_OR_RETURN(int64_t tables, CountTables(db, "name NOT LIKE 'sqlite_%'"));
+  if (tables > 0) return NotAStore(db, "it holds another application's tables");
+  return Status::Ok();
+}
+
+Status WriteVersion(SqliteDb& db, int version) {
+  SV_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      db.Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)"));
+  return stmt.Bind(1, std::to_string(version)).Run();
+}
+
+Status ApplyMigrations(SqliteDb& db, int from) {
+  for (const Migration& m : kMigrations) {
+    if (m.version <= from) continue;
+    SV_RETURN_IF_ERROR(
+        db.Exec(std::string(m.sql))
+            .WithContext("migration to schema version " + std::to_string(m.version)));
+  }
+  return WriteVersion(db, kStoreSchemaVersion);
+}
+
+}  // namespace
+
+Result<int> ReadSchemaVersion(SqliteDb& db) {
+  SV_ASSIGN_OR_RETURN(int64_t has_meta, CountTables(db, "name = 'meta'"));
+  if (has_meta == 0) return 0;
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+  SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return NotAStore(db, "its meta table has no schema_version");
+  return ParseVersion(db, stmt.ColumnText(0));
+}
+
+Status MigrateStore(SqliteDb& db) {
+  SV_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(db));
+  if (version > kStoreSchemaVersion) return RefuseNewer(db, version);
+  if (version == kStoreSchemaVersion) return Status::Ok();
+  SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(db));
+  // Read again under the write lock: another process may have migrated meanwhile.
+  SV_ASSIGN_OR_RETURN(version, ReadSchemaVersion(db));
+  if (version > kStoreSchemaVersion) return RefuseNewer(db, version);
+  if (version == kStoreSchemaVersion) return Status::Ok();
+  if (version == 0) SV_RETURN_IF_ERROR(CheckEmpty(db));
+  SV_RETURN_IF_ERROR(ApplyMigrations(db, version));
+  return tx.Commit();
+}
+
+}  // namespace safeval::store_internal
