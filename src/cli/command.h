@@ -47,5 +47,6 @@ const std::vector<Command>& Commands();
 void SetupRunCommand(CLI::App& sub, CliContext& context);
 void SetupReportCommand(CLI::App& sub, CliContext& context);
 void SetupRunsCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetCommand(CLI::App& sub, CliContext& context);  // nested: see dataset_command.h
 
 }  // namespace safeval

@@ -8,6 +8,8 @@ const std::vector<Command>& Commands() {
        SetupRunCommand},
       {"report", "Write results.json and report.html of a stored run again", SetupReportCommand},
       {"runs", "List the runs in a store", SetupRunsCommand},
+      {"dataset", "Validate, inspect, deduplicate, sample, import and export datasets",
+       SetupDatasetCommand},
   };
   return kCommands;
 }

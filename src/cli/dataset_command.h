@@ -1,0 +1,17 @@
+// `safeval dataset <subcommand>`: one file per subcommand (cli/dataset_<name>_command.cc),
+// listed in the table in dataset_command.cc.
+#pragma once
+
+#include "cli/command.h"
+
+namespace safeval {
+
+// Each declares its options on `sub` and sets context.exit_code from its callback.
+void SetupDatasetValidateCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetStatsCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetDedupCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetSampleCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetImportCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetExportCommand(CLI::App& sub, CliContext& context);
+
+}  // namespace safeval
