@@ -8,20 +8,10 @@
 
 #include "core/hash.h"
 #include "policy/policy.h"
+#include "taxonomy/yaml_map.h"
 
 namespace safeval {
 namespace {
-
-int LineOf(const YAML::Node& node, int fallback) {
-  int line = node.Mark().line;
-  return line >= 0 ? line + 1 : fallback;
-}
-
-Status FieldError(const std::string& origin, int line, std::string_view field,
-                  std::string_view what) {
-  return Status::InvalidArgument(origin + ":" + std::to_string(line) + ": field '" +
-                                 std::string(field) + "': " + std::string(what));
-}
 
 template <typename Range>
 std::string Join(const Range& names) {
@@ -29,81 +19,6 @@ std::string Join(const Range& names) {
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + std::string(n);
   return out;
 }
-
-// The entries of one YAML mapping, read once so that every key's line is at hand and
-// repeated keys (which yaml-cpp accepts silently) are caught. (taxonomy_yaml.cc has a twin.)
-class MapReader {
- public:
-  MapReader(const YAML::Node& map, const std::string& origin, int fallback_line)
-      : origin_(origin), line_(LineOf(map, fallback_line)) {
-    for (const auto& kv : map) {
-      entries_.push_back({kv.first.IsScalar() ? kv.first.Scalar() : std::string(),
-                          LineOf(kv.first, line_), kv.second});
-    }
-  }
-
-  int line() const { return line_; }
-
-  Status Error(int line, std::string_view field, std::string_view what) const {
-    return FieldError(origin_, line, field, what);
-  }
-
-  // Keys outside `known` are errors unless they start with "x-" (user extensions).
-  Status CheckKeys(std::initializer_list<std::string_view> known) const {
-    std::map<std::string, int> seen;
-    for (const Entry& e : entries_) {
-      if (auto [it, added] = seen.emplace(e.key, e.line); !added) {
-        return Error(e.line, e.key,
-                     "repeated key (first at line " + std::to_string(it->second) + ")");
-      }
-      if (e.key.empty()) return Error(e.line, "?", "expected a plain string as key");
-      if (e.key.starts_with("x-")) continue;
-      bool ok = false;
-      for (std::string_view k : known) ok = ok || k == e.key;
-      if (!ok) {
-        return Error(e.line, e.key,
-                     "unknown key (expected one of " + Join(known) +
-                         ", or an extension key starting with 'x-')");
-      }
-    }
-    return Status::Ok();
-  }
-
-  // The value of `key`; nullptr when the key is absent or its value is null. *line receives
-  // the key's line when it is present.
-  const YAML::Node* Find(std::string_view key, int* line) const {
-    for (const Entry& e : entries_) {
-      if (e.key != key) continue;
-      *line = e.line;
-      return e.value.IsNull() ? nullptr : &e.value;
-    }
-    return nullptr;
-  }
-
-  // A scalar's text; "" when absent and not `required`.
-  Result<std::string> String(std::string_view key, bool required) const {
-    int line = line_;
-    const YAML::Node* value = Find(key, &line);
-    if (value == nullptr) {
-      if (!required) return std::string();
-      return Error(line, key, "required; expected a non-empty string");
-    }
-    if (!value->IsScalar()) return Error(line, key, "expected a string");
-    if (required && value->Scalar().empty()) return Error(line, key, "expected a non-empty string");
-    return value->Scalar();
-  }
-
- private:
-  struct Entry {
-    std::string key;
-    int line;
-    YAML::Node value;
-  };
-
-  const std::string& origin_;
-  int line_;
-  std::vector<Entry> entries_;
-};
 
 std::vector<std::string> ClassNames(const ClassSet& classes) {
   std::vector<std::string> names;
@@ -127,9 +42,9 @@ class PolicyParser {
 
   Result<std::map<Intent, ClassSet>> ParseDefault(const YAML::Node& node, int line) {
     if (!node.IsMap()) {
-      return FieldError(origin_, line, "default", "expected a mapping of " + IntentNames());
+      return YamlFieldError(origin_, line, "default", "expected a mapping of " + IntentNames());
     }
-    MapReader map(node, origin_, line);
+    YamlMap map(node, origin_, line);
     SV_RETURN_IF_ERROR(map.CheckKeys({"safe", "harmful", "adversarial"}));
     std::map<Intent, ClassSet> out;
     for (Intent intent : kAllIntents) {
@@ -145,14 +60,14 @@ class PolicyParser {
   }
 
   Result<std::vector<PolicyRule>> ParseRules(const YAML::Node& node, int line) {
-    if (!node.IsSequence()) return FieldError(origin_, line, "rules", "expected a list of rules");
+    if (!node.IsSequence()) return YamlFieldError(origin_, line, "rules", "expected a list of rules");
     std::vector<PolicyRule> rules;
     std::map<CategoryPath, int> rule_lines;
     for (const YAML::Node& item : node) {
-      int node_line = LineOf(item, line);
+      int node_line = YamlLine(item, line);
       SV_ASSIGN_OR_RETURN(PolicyRule rule, ParseRule(item, line, &node_line));
       if (auto [it, added] = rule_lines.emplace(rule.node, node_line); !added) {
-        return FieldError(origin_, node_line, "node",
+        return YamlFieldError(origin_, node_line, "node",
                           "a rule for '" + rule.node.str() + "' already exists (line " +
                               std::to_string(it->second) + "); merge the two rules");
       }
@@ -166,7 +81,7 @@ class PolicyParser {
   Result<ClassSet> ParseClassList(const YAML::Node& node, std::string_view field, int line,
                                   const ClassSet& allowed) const {
     if (!node.IsSequence() || node.size() == 0) {
-      return FieldError(origin_, line, field,
+      return YamlFieldError(origin_, line, field,
                         "expected a non-empty list of classes, e.g. [refuses, deflects]");
     }
     ClassSet out;
@@ -179,13 +94,13 @@ class PolicyParser {
 
   Result<ResponseClass> ParseClass(const YAML::Node& node, std::string_view field, int line,
                                    const ClassSet& allowed) const {
-    int item_line = LineOf(node, line);
-    if (!node.IsScalar()) return FieldError(origin_, item_line, field, "expected a class name");
+    int item_line = YamlLine(node, line);
+    if (!node.IsScalar()) return YamlFieldError(origin_, item_line, field, "expected a class name");
     const std::string& text = node.Scalar();
     std::optional<ResponseClass> cls = ParseResponseClass(text);
     if (!cls || !allowed.contains(*cls)) {
       bool narrowed = allowed.size() < kDecidedClasses.size();
-      return FieldError(origin_, item_line, field,
+      return YamlFieldError(origin_, item_line, field,
                         "unknown class '" + text + "' (expected one of " +
                             Join(ClassNames(allowed)) +
                             (narrowed ? ", the classes this policy declares" : "") + ")");
@@ -196,10 +111,10 @@ class PolicyParser {
   // *node_line receives the line of the rule's `node` field.
   Result<PolicyRule> ParseRule(const YAML::Node& item, int list_line, int* node_line) {
     if (!item.IsMap()) {
-      return FieldError(origin_, *node_line, "rules",
+      return YamlFieldError(origin_, *node_line, "rules",
                         "expected a rule (a mapping with node and per-intent class lists)");
     }
-    MapReader map(item, origin_, list_line);
+    YamlMap map(item, origin_, list_line);
     SV_RETURN_IF_ERROR(
         map.CheckKeys({"node", "safe", "harmful", "adversarial", "text", "examples"}));
     PolicyRule rule;
@@ -227,9 +142,9 @@ class PolicyParser {
 
   Result<CategoryPath> ParseNode(const std::string& text, int line) const {
     Result<CategoryPath> path = CategoryPath::Parse(text);
-    if (!path.ok()) return FieldError(origin_, line, "node", path.status().message());
+    if (!path.ok()) return YamlFieldError(origin_, line, "node", path.status().message());
     if (taxonomy_.Find(*path) == nullptr) {
-      return FieldError(origin_, line, "node",
+      return YamlFieldError(origin_, line, "node",
                         "no node '" + text + "' in taxonomy '" + taxonomy_.id() +
                             "' (expected one of " + Candidates(*path) + ")");
     }
@@ -252,17 +167,17 @@ class PolicyParser {
 
   Result<std::vector<PolicyExample>> ParseExamples(const YAML::Node& node, int line) const {
     if (!node.IsSequence()) {
-      return FieldError(origin_, line, "examples",
+      return YamlFieldError(origin_, line, "examples",
                         "expected a list of {response, class, acceptable}");
     }
     std::vector<PolicyExample> examples;
     for (const YAML::Node& item : node) {
-      int item_line = LineOf(item, line);
+      int item_line = YamlLine(item, line);
       if (!item.IsMap()) {
-        return FieldError(origin_, item_line, "examples",
+        return YamlFieldError(origin_, item_line, "examples",
                           "expected an example {response, class, acceptable}");
       }
-      MapReader map(item, origin_, line);
+      YamlMap map(item, origin_, line);
       SV_RETURN_IF_ERROR(map.CheckKeys({"response", "class", "acceptable"}));
       PolicyExample example;
       SV_ASSIGN_OR_RETURN(example.response, map.String("response", true));
@@ -300,10 +215,10 @@ struct ParsedPolicy {
 Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& origin,
                                    const Taxonomy& taxonomy) {
   if (!root.IsMap()) {
-    return Status::InvalidArgument(origin + ":" + std::to_string(LineOf(root, 1)) +
+    return Status::InvalidArgument(origin + ":" + std::to_string(YamlLine(root, 1)) +
                                    ": expected a mapping with schema_version, default and rules");
   }
-  MapReader map(root, origin, 1);
+  YamlMap map(root, origin, 1);
   SV_RETURN_IF_ERROR(map.CheckKeys({"schema_version", "name", "classes", "default", "rules"}));
   SV_ASSIGN_OR_RETURN(std::string version, map.String("schema_version", true));
   int line = map.line();

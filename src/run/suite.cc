@@ -3,11 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
-#include "run/yaml_fields.h"
+#include "taxonomy/yaml_map.h"
 
 namespace safeval {
 namespace {
@@ -20,163 +18,175 @@ std::string ResolveInput(const std::string& spec, const fs::path& base) {
   return (p.is_absolute() ? p : base / p).lexically_normal().string();
 }
 
-Status ParseParams(const YamlFields& target, TargetConfig* t) {
-  YAML::Node params = target["params"];
-  if (!params.IsDefined() || params.IsNull()) return Status::Ok();
-  if (!params.IsMap()) return target.Error(params, "params", "expected a mapping");
-  YamlFields p(params, target.origin());
+Status ParseParams(const YamlMap& target, TargetConfig* t) {
+  int line = target.line();
+  const YAML::Node* params = target.Find("params", &line);
+  if (params == nullptr) return Status::Ok();
+  if (!params->IsMap()) return target.Error(line, "params", "expected a mapping");
+  YamlMap p(*params, target.origin(), line);
   SV_RETURN_IF_ERROR(p.CheckKeys({"temperature", "max_tokens"}));
   if (p.Has("temperature")) {
-    double temp = 0;
-    SV_RETURN_IF_ERROR(p.Double("temperature", &temp, 0.0, 2.0));
-    t->temperature = temp;
+    SV_ASSIGN_OR_RETURN(t->temperature, p.Double("temperature", 0.0, 0.0, 2.0));
   }
   if (p.Has("max_tokens")) {
-    int64_t mt = 0;
-    SV_RETURN_IF_ERROR(p.Int("max_tokens", &mt, 1, 1'000'000));
-    t->max_tokens = static_cast<int>(mt);
+    SV_ASSIGN_OR_RETURN(int64_t max_tokens, p.Int("max_tokens", 0, 1, 1'000'000));
+    t->max_tokens = static_cast<int>(max_tokens);
   }
   return Status::Ok();
 }
 
-Status ParseHeaders(const YamlFields& target, TargetConfig* t) {
-  YAML::Node headers = target["headers"];
-  if (!headers.IsDefined() || headers.IsNull()) return Status::Ok();
-  if (!headers.IsMap()) return target.Error(headers, "headers", "expected a mapping of name: value");
-  for (const auto& kv : headers) {
-    if (!kv.second.IsScalar()) return target.Error(kv.second, "headers", "expected string values");
+Status ParseHeaders(const YamlMap& target, TargetConfig* t) {
+  int line = target.line();
+  const YAML::Node* headers = target.Find("headers", &line);
+  if (headers == nullptr) return Status::Ok();
+  if (!headers->IsMap()) return target.Error(line, "headers", "expected a mapping of name: value");
+  for (const auto& kv : *headers) {
+    if (!kv.second.IsScalar()) {
+      return target.Error(YamlLine(kv.second, line), "headers", "expected string values");
+    }
     t->headers[kv.first.as<std::string>()] = kv.second.Scalar();
   }
   return Status::Ok();
 }
 
-Result<TargetConfig> ParseTarget(const YAML::Node& node, const std::string& origin) {
-  YamlFields f(node, origin);
-  if (!node.IsMap()) return f.Error(node, "targets", "expected a mapping per target");
+Status ParseOpenAiTarget(const YamlMap& f, TargetConfig* t) {
+  SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type", "base_url", "model", "api_key_env",
+                                  "system_prompt", "params", "headers", "concurrency",
+                                  "requests_per_minute", "timeout_s", "max_attempts"}));
+  SV_ASSIGN_OR_RETURN(t->base_url, f.String("base_url", true));
+  if (!t->base_url.starts_with("http://") && !t->base_url.starts_with("https://")) {
+    return f.ErrorAt("base_url", "expected an http:// or https:// URL, got '" + t->base_url + "'");
+  }
+  SV_ASSIGN_OR_RETURN(t->model, f.String("model", true));
+  SV_ASSIGN_OR_RETURN(t->api_key_env, f.String("api_key_env", false));
+  SV_ASSIGN_OR_RETURN(t->system_prompt, f.String("system_prompt", false));
+  SV_RETURN_IF_ERROR(ParseParams(f, t));
+  SV_RETURN_IF_ERROR(ParseHeaders(f, t));
+  SV_ASSIGN_OR_RETURN(int64_t timeout_s, f.Int("timeout_s", t->timeout_ms / 1000, 1, 3600));
+  SV_ASSIGN_OR_RETURN(int64_t attempts, f.Int("max_attempts", t->max_attempts, 1, 20));
+  SV_ASSIGN_OR_RETURN(int64_t rpm, f.Int("requests_per_minute", 0, 1, 10'000'000));
+  t->timeout_ms = timeout_s * 1000;
+  t->max_attempts = static_cast<int>(attempts);
+  if (rpm > 0) t->requests_per_minute = static_cast<int>(rpm);
+  return Status::Ok();
+}
+
+Result<TargetConfig> ParseTarget(const YAML::Node& node, const std::string& origin, int line) {
+  if (!node.IsMap()) return YamlFieldError(origin, line, "targets", "expected a mapping per target");
+  YamlMap f(node, origin, line);
   TargetConfig t;
-  std::string type;
-  SV_RETURN_IF_ERROR(f.String("name", &t.name, true));
-  SV_RETURN_IF_ERROR(f.String("type", &type, true));
+  SV_ASSIGN_OR_RETURN(t.name, f.String("name", true));
+  SV_ASSIGN_OR_RETURN(std::string type, f.String("type", true));
   if (type == "demo") {
     t.type = TargetType::kDemo;
     SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type", "concurrency"}));
   } else if (type == "openai") {
     t.type = TargetType::kOpenAi;
-    SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type", "base_url", "model", "api_key_env",
-                                    "system_prompt", "params", "headers", "concurrency",
-                                    "requests_per_minute", "timeout_s", "max_attempts"}));
-    SV_RETURN_IF_ERROR(f.String("base_url", &t.base_url, true));
-    if (t.base_url.rfind("http://", 0) != 0 && t.base_url.rfind("https://", 0) != 0) {
-      return f.Error("base_url", "expected an http:// or https:// URL, got '" + t.base_url + "'");
-    }
-    SV_RETURN_IF_ERROR(f.String("model", &t.model, true));
-    SV_RETURN_IF_ERROR(f.String("api_key_env", &t.api_key_env));
-    SV_RETURN_IF_ERROR(f.String("system_prompt", &t.system_prompt));
-    SV_RETURN_IF_ERROR(ParseParams(f, &t));
-    SV_RETURN_IF_ERROR(ParseHeaders(f, &t));
-    int64_t timeout_s = t.timeout_ms / 1000, attempts = t.max_attempts, rpm = 0;
-    SV_RETURN_IF_ERROR(f.Int("timeout_s", &timeout_s, 1, 3600));
-    SV_RETURN_IF_ERROR(f.Int("max_attempts", &attempts, 1, 20));
-    SV_RETURN_IF_ERROR(f.Int("requests_per_minute", &rpm, 1, 10'000'000));
-    t.timeout_ms = timeout_s * 1000;
-    t.max_attempts = static_cast<int>(attempts);
-    if (rpm > 0) t.requests_per_minute = static_cast<int>(rpm);
+    SV_RETURN_IF_ERROR(ParseOpenAiTarget(f, &t));
   } else {
-    return f.Error("type", "expected 'demo' or 'openai', got '" + type +
-                               "' (anthropic, http, exec and images targets are not supported yet)");
+    return f.ErrorAt("type", "expected 'demo' or 'openai', got '" + type +
+                                 "' (anthropic, http, exec and images targets are not supported yet)");
   }
-  int64_t concurrency = t.concurrency;
-  SV_RETURN_IF_ERROR(f.Int("concurrency", &concurrency, 1, 4096));
+  SV_ASSIGN_OR_RETURN(int64_t concurrency, f.Int("concurrency", t.concurrency, 1, 4096));
   t.concurrency = static_cast<int>(concurrency);
   return t;
 }
 
-Result<JudgeConfig> ParseJudge(const YAML::Node& node, const std::string& origin) {
-  YamlFields f(node, origin);
-  if (!node.IsMap()) return f.Error(node, "judges", "expected a mapping per judge");
+Result<JudgeConfig> ParseJudge(const YAML::Node& node, const std::string& origin, int line) {
+  if (!node.IsMap()) return YamlFieldError(origin, line, "judges", "expected a mapping per judge");
+  YamlMap f(node, origin, line);
   SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type"}));
   JudgeConfig j;
-  std::string type;
-  SV_RETURN_IF_ERROR(f.String("name", &j.name, true));
-  SV_RETURN_IF_ERROR(f.String("type", &type, true));
+  SV_ASSIGN_OR_RETURN(j.name, f.String("name", true));
+  SV_ASSIGN_OR_RETURN(std::string type, f.String("type", true));
   if (type != "rules") {
-    return f.Error("type", "expected 'rules', got '" + type + "' (llm, guard and ensemble judges are not supported yet)");
+    return f.ErrorAt("type", "expected 'rules', got '" + type +
+                                 "' (llm, guard and ensemble judges are not supported yet)");
   }
   return j;
 }
 
-Status ParseCampaign(const YamlFields& suite, Suite* s) {
-  YAML::Node node = suite["campaign"];
-  if (!node.IsDefined() || node.IsNull()) return Status::Ok();
-  if (!node.IsMap()) return suite.Error(node, "campaign", "expected a mapping");
-  YamlFields f(node, suite.origin());
+Status ParseCampaign(const YamlMap& suite, Suite* s) {
+  int line = suite.line();
+  const YAML::Node* node = suite.Find("campaign", &line);
+  if (node == nullptr) return Status::Ok();
+  if (!node->IsMap()) return suite.Error(line, "campaign", "expected a mapping");
+  YamlMap f(*node, suite.origin(), line);
   SV_RETURN_IF_ERROR(f.CheckKeys({"strategy", "batch_size", "stop"}));
-  std::string strategy = "all";
-  SV_RETURN_IF_ERROR(f.String("strategy", &strategy));
-  if (strategy != "all") {
-    return f.Error("strategy", "expected 'all', got '" + strategy +
-                                   "' (stratified and adaptive campaigns are not supported yet)");
+  SV_ASSIGN_OR_RETURN(std::string strategy, f.String("strategy", false));
+  if (!strategy.empty() && strategy != "all") {
+    return f.ErrorAt("strategy", "expected 'all', got '" + strategy +
+                                     "' (stratified and adaptive campaigns are not supported yet)");
   }
-  int64_t batch = s->campaign.batch_size;
-  SV_RETURN_IF_ERROR(f.Int("batch_size", &batch, 1, 100'000));
+  SV_ASSIGN_OR_RETURN(int64_t batch, f.Int("batch_size", s->campaign.batch_size, 1, 100'000));
   s->campaign.batch_size = static_cast<int>(batch);
-  YAML::Node stop = node["stop"];
-  if (stop.IsDefined() && !stop.IsNull()) {
-    if (!stop.IsMap()) return f.Error(stop, "stop", "expected a mapping");
-    YamlFields sf(stop, suite.origin());
+  int stop_line = line;
+  const YAML::Node* stop = f.Find("stop", &stop_line);
+  if (stop != nullptr) {
+    if (!stop->IsMap()) return f.Error(stop_line, "stop", "expected a mapping");
+    YamlMap sf(*stop, suite.origin(), stop_line);
     SV_RETURN_IF_ERROR(sf.CheckKeys({"max_requests"}));
-    SV_RETURN_IF_ERROR(sf.Int("max_requests", &s->campaign.max_requests, 1, INT64_MAX));
+    SV_ASSIGN_OR_RETURN(s->campaign.max_requests, sf.Int("max_requests", 0, 1, INT64_MAX));
   }
   return Status::Ok();
 }
 
 template <typename T, typename F>
-Status ParseList(const YamlFields& suite, const char* key, F parse, std::vector<T>* out) {
-  YAML::Node list = suite[key];
-  if (!list.IsDefined() || list.IsNull()) return suite.Error(key, "required field is missing");
-  if (!list.IsSequence() || list.size() == 0) return suite.Error(list, key, "expected a non-empty list");
+Status ParseList(const YamlMap& suite, const char* key, F parse, std::vector<T>* out) {
+  int line = suite.line();
+  const YAML::Node* list = suite.Find(key, &line);
+  if (list == nullptr) return suite.Error(line, key, "required; expected a non-empty list");
+  if (!list->IsSequence() || list->size() == 0) {
+    return suite.Error(line, key, "expected a non-empty list");
+  }
   std::set<std::string> names;
-  for (const auto& node : list) {
-    SV_ASSIGN_OR_RETURN(T item, parse(node, suite.origin()));
+  for (const auto& node : *list) {
+    int item_line = YamlLine(node, line);
+    SV_ASSIGN_OR_RETURN(T item, parse(node, suite.origin(), item_line));
     if (!names.insert(item.name).second) {
-      return suite.Error(node, key, "duplicate name '" + item.name + "'");
+      return suite.Error(item_line, key, "duplicate name '" + item.name + "'");
     }
     out->push_back(std::move(item));
   }
   return Status::Ok();
 }
 
-Status ParseDatasets(const YamlFields& f, const fs::path& base, Suite* s) {
-  YAML::Node list = f["datasets"];
-  if (!list.IsDefined() || list.IsNull()) return f.Error("datasets", "required field is missing");
-  if (list.IsScalar()) list = YAML::Load("[" + list.Scalar() + "]");
-  if (!list.IsSequence() || list.size() == 0) {
-    return f.Error(list, "datasets", "expected a non-empty list of JSONL files or folders");
+Status ParseDatasets(const YamlMap& f, const fs::path& base, Suite* s) {
+  int line = f.line();
+  const YAML::Node* node = f.Find("datasets", &line);
+  if (node == nullptr) return f.Error(line, "datasets", "required; expected a list of JSONL files or folders");
+  std::vector<YAML::Node> items;
+  if (node->IsScalar()) {
+    items.push_back(*node);
+  } else if (node->IsSequence()) {
+    for (const auto& d : *node) items.push_back(d);
   }
-  for (const auto& d : list) {
-    if (!d.IsScalar()) return f.Error(d, "datasets", "expected a path");
+  if (items.empty()) return f.Error(line, "datasets", "expected a non-empty list of JSONL files or folders");
+  for (const auto& d : items) {
+    if (!d.IsScalar()) return f.Error(YamlLine(d, line), "datasets", "expected a path");
     s->datasets.push_back(ResolveInput(d.Scalar(), base));
   }
   return Status::Ok();
 }
 
 Result<Suite> ParseSuiteNode(const YAML::Node& root, const std::string& path) {
-  YamlFields f(root, path);
-  if (!root.IsMap()) return f.Error(root, "(top level)", "expected a mapping");
+  if (!root.IsMap()) return YamlFieldError(path, YamlLine(root, 1), "(top level)", "expected a mapping");
+  YamlMap f(root, path, 1);
   SV_RETURN_IF_ERROR(f.CheckKeys({"schema_version", "name", "datasets", "taxonomy", "policy",
                                   "targets", "judges", "campaign", "store", "output_dir", "seed"}));
-  int64_t version = 0;
-  SV_RETURN_IF_ERROR(f.Int("schema_version", &version, 1, 1));
-  if (version != 1) return f.Error("schema_version", "required; expected 1");
+  SV_ASSIGN_OR_RETURN(std::string version, f.String("schema_version", true));
+  if (version != "1") {
+    return f.ErrorAt("schema_version", "expected 1 (the only version this safeval reads), got '" + version + "'");
+  }
   Suite s;
   fs::path base = fs::path(path).parent_path();
   s.path = path;
-  SV_RETURN_IF_ERROR(f.String("name", &s.name, true));
+  SV_ASSIGN_OR_RETURN(s.name, f.String("name", true));
   SV_RETURN_IF_ERROR(ParseDatasets(f, base, &s));
-  SV_RETURN_IF_ERROR(f.String("taxonomy", &s.taxonomy));
-  SV_RETURN_IF_ERROR(f.String("policy", &s.policy));
-  s.taxonomy = ResolveInput(s.taxonomy, base);
-  s.policy = ResolveInput(s.policy, base);
+  SV_ASSIGN_OR_RETURN(std::string taxonomy, f.String("taxonomy", false));
+  SV_ASSIGN_OR_RETURN(std::string policy, f.String("policy", false));
+  if (!taxonomy.empty()) s.taxonomy = ResolveInput(taxonomy, base);
+  if (!policy.empty()) s.policy = ResolveInput(policy, base);
   SV_RETURN_IF_ERROR(ParseList(f, "targets", ParseTarget, &s.targets));
   if (f.Has("judges")) {
     SV_RETURN_IF_ERROR(ParseList(f, "judges", ParseJudge, &s.judges));
@@ -184,10 +194,11 @@ Result<Suite> ParseSuiteNode(const YAML::Node& root, const std::string& path) {
     s.judges.push_back({"rules", JudgeType::kRules});
   }
   SV_RETURN_IF_ERROR(ParseCampaign(f, &s));
-  SV_RETURN_IF_ERROR(f.String("store", &s.store));
-  SV_RETURN_IF_ERROR(f.String("output_dir", &s.output_dir));
-  int64_t seed = 0;
-  SV_RETURN_IF_ERROR(f.Int("seed", &seed, 0, INT64_MAX));
+  SV_ASSIGN_OR_RETURN(std::string store, f.String("store", false));
+  SV_ASSIGN_OR_RETURN(std::string output_dir, f.String("output_dir", false));
+  if (!store.empty()) s.store = store;
+  if (!output_dir.empty()) s.output_dir = output_dir;
+  SV_ASSIGN_OR_RETURN(int64_t seed, f.Int("seed", 0, 0, INT64_MAX));
   s.seed = static_cast<uint64_t>(seed);
   return s;
 }
@@ -199,6 +210,7 @@ std::string_view Name(TargetType type) { return type == TargetType::kDemo ? "dem
 Result<Suite> ParseSuite(std::string_view yaml_text, const std::string& path) {
   try {
     YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (!root.IsDefined() || root.IsNull()) return YamlFieldError(path, 1, "(top level)", "the file is empty");
     return ParseSuiteNode(root, path);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) +
@@ -208,12 +220,9 @@ Result<Suite> ParseSuite(std::string_view yaml_text, const std::string& path) {
 
 Result<Suite> LoadSuite(const std::string& path) {
   std::error_code ec;
-  fs::path abs = fs::absolute(path, ec);
-  std::ifstream in(abs, std::ios::binary);
-  if (!in || fs::is_directory(abs, ec)) return Status::NotFound("cannot read suite file '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseSuite(ss.str(), abs.lexically_normal().string());
+  std::string abs = fs::absolute(path, ec).lexically_normal().string();
+  SV_ASSIGN_OR_RETURN(std::string text, ReadUserFile(abs, "suite file"));
+  return ParseSuite(text, abs);
 }
 
 std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target) {

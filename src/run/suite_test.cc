@@ -70,16 +70,16 @@ void ExpectError(const std::string& yaml, const std::string& fragment) {
 
 TEST(Suite, ErrorsNameFileLineAndField) {
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\nfoo: 1\n",
-              "suite.yaml:6: field 'foo': unknown field");
+              "suite.yaml:6: field 'foo': unknown key");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: gpt}\n",
               "suite.yaml:5: field 'type': expected 'demo' or 'openai', got 'gpt'");
   ExpectError("schema_version: 2\nname: x\n", "suite.yaml:1: field 'schema_version'");
   ExpectError("name: x\n", "field 'schema_version'");
-  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\n", "field 'targets': required field is missing");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\n", "suite.yaml:1: field 'targets': required");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\n  - {name: a, type: demo}\n",
               "suite.yaml:6: field 'targets': duplicate name 'a'");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - name: o\n    type: openai\n    model: m\n",
-              "field 'base_url': required field is missing");
+              "suite.yaml:5: field 'base_url': required");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: o, type: openai, base_url: ftp://x, model: m}\n",
               "expected an http:// or https:// URL");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo, concurrency: 0}\n",

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "taxonomy/taxonomy.h"
+#include "taxonomy/yaml_map.h"
 
 namespace safeval {
 namespace {
@@ -14,98 +15,7 @@ namespace {
 // Deeper trees are surely a mistake, and the limit keeps recursion bounded on hostile input.
 constexpr int kMaxDepth = 32;
 
-int LineOf(const YAML::Node& node, int fallback) {
-  int line = node.Mark().line;
-  return line >= 0 ? line + 1 : fallback;
-}
-
-Status FieldError(const std::string& origin, int line, std::string_view field,
-                  std::string_view what) {
-  return Status::InvalidArgument(origin + ":" + std::to_string(line) + ": field '" +
-                                 std::string(field) + "': " + std::string(what));
-}
-
-// The entries of one YAML mapping, read once so that every key's line is at hand and
-// repeated keys (which yaml-cpp accepts silently) are caught.
-class MapReader {
- public:
-  MapReader(const YAML::Node& map, const std::string& origin, int fallback_line)
-      : origin_(origin), line_(LineOf(map, fallback_line)) {
-    for (const auto& kv : map) {
-      entries_.push_back({kv.first.IsScalar() ? kv.first.Scalar() : std::string(),
-                          LineOf(kv.first, line_), kv.second});
-    }
-  }
-
-  int line() const { return line_; }
-
-  Status Error(int line, std::string_view field, std::string_view what) const {
-    return FieldError(origin_, line, field, what);
-  }
-
-  // Keys outside `known` are errors unless they start with "x-" (user extensions).
-  Status CheckKeys(std::initializer_list<std::string_view> known) const {
-    std::map<std::string, int> seen;
-    for (const Entry& e : entries_) {
-      if (auto [it, added] = seen.emplace(e.key, e.line); !added) {
-        return Error(e.line, e.key,
-                     "repeated key (first at line " + std::to_string(it->second) + ")");
-      }
-      if (e.key.empty()) return Error(e.line, "?", "expected a plain string as key");
-      if (e.key.starts_with("x-")) continue;
-      bool ok = false;
-      for (std::string_view k : known) ok = ok || k == e.key;
-      if (!ok) {
-        return Error(e.line, e.key,
-                     "unknown key (expected one of " + Join(known) +
-                         ", or an extension key starting with 'x-')");
-      }
-    }
-    return Status::Ok();
-  }
-
-  // The value of `key`; nullptr when the key is absent or its value is null.
-  const YAML::Node* Find(std::string_view key, int* line = nullptr) const {
-    for (const Entry& e : entries_) {
-      if (e.key != key) continue;
-      if (line != nullptr) *line = e.line;
-      return e.value.IsNull() ? nullptr : &e.value;
-    }
-    return nullptr;
-  }
-
-  // A scalar's text; "" when absent and not `required`.
-  Result<std::string> String(std::string_view key, bool required) const {
-    int line = line_;
-    const YAML::Node* value = Find(key, &line);
-    if (value == nullptr) {
-      if (!required) return std::string();
-      return Error(line, key, "required; expected a non-empty string");
-    }
-    if (!value->IsScalar()) return Error(line, key, "expected a string");
-    if (required && value->Scalar().empty()) return Error(line, key, "expected a non-empty string");
-    return value->Scalar();
-  }
-
- private:
-  struct Entry {
-    std::string key;
-    int line;
-    YAML::Node value;
-  };
-
-  static std::string Join(std::initializer_list<std::string_view> names) {
-    std::string out;
-    for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-    return out;
-  }
-
-  const std::string& origin_;
-  int line_;
-  std::vector<Entry> entries_;
-};
-
-Status CheckSchemaVersion(const MapReader& map) {
+Status CheckSchemaVersion(const YamlMap& map) {
   SV_ASSIGN_OR_RETURN(std::string version, map.String("schema_version", true));
   if (version != "1") {
     return map.Error(map.line(), "schema_version",
@@ -120,9 +30,9 @@ class TreeParser {
 
   // Appends the nodes of `seq` (and, depth first, their children) under `parent`.
   Status ParseList(const YAML::Node& seq, std::string_view field, int line, int parent, int depth) {
-    if (!seq.IsSequence()) return FieldError(origin_, line, field, "expected a list of nodes");
+    if (!seq.IsSequence()) return YamlFieldError(origin_, line, field, "expected a list of nodes");
     if (depth > kMaxDepth) {
-      return FieldError(origin_, line, field,
+      return YamlFieldError(origin_, line, field,
                         "nodes nested deeper than " + std::to_string(kMaxDepth) + " levels");
     }
     std::map<std::string, int> sibling_lines;
@@ -137,13 +47,13 @@ class TreeParser {
  private:
   Status ParseNode(const YAML::Node& item, int list_line, int parent, int depth,
                    std::map<std::string, int>* sibling_lines) {
-    int item_line = LineOf(item, list_line);
+    int item_line = YamlLine(item, list_line);
     if (!item.IsMap()) {
-      return FieldError(origin_, item_line, "nodes",
+      return YamlFieldError(origin_, item_line, "nodes",
                         "expected a node (a mapping with id, name and optional description, "
                         "group, policy, children)");
     }
-    MapReader map(item, origin_, list_line);
+    YamlMap map(item, origin_, list_line);
     SV_RETURN_IF_ERROR(map.CheckKeys({"id", "name", "description", "group", "policy", "children"}));
     TaxonomyNode node;
     node.parent = parent;
@@ -178,10 +88,10 @@ class TreeParser {
 
 Result<Taxonomy> ParseDocument(const YAML::Node& root, const std::string& origin) {
   if (!root.IsMap()) {
-    return Status::InvalidArgument(origin + ":" + std::to_string(LineOf(root, 1)) +
+    return Status::InvalidArgument(origin + ":" + std::to_string(YamlLine(root, 1)) +
                                    ": expected a mapping with schema_version, id and nodes");
   }
-  MapReader map(root, origin, 1);
+  YamlMap map(root, origin, 1);
   SV_RETURN_IF_ERROR(map.CheckKeys({"schema_version", "id", "nodes"}));
   SV_RETURN_IF_ERROR(CheckSchemaVersion(map));
   SV_ASSIGN_OR_RETURN(std::string id, map.String("id", true));
