@@ -69,6 +69,23 @@ TEST_F(BadInputTest, MalformedPolicyAndTaxonomyNameTheirFile) {
                  "tax.yaml:5");
 }
 
+TEST_F(BadInputTest, InvalidUtf8InTheSuiteIsRejectedBeforeAnything) {
+  WriteDataset(dir_, 3);
+  ExpectRejected(Run(dir_.Write("suite.yaml", "schema_version: 1\nname: caf\xE9\ndatasets: [data.jsonl]\n"
+                                              "targets:\n  - {name: t, type: demo}\n")),
+                 "suite.yaml:2: invalid UTF-8");
+}
+
+TEST_F(BadInputTest, CustomTaxonomyWorksWithTheBuiltinDefaultPolicy) {
+  dir_.Write("tax.yaml", "schema_version: 1\nid: acme\nnodes:\n  - id: fraud\n    name: Fraud\n"
+                         "    children:\n      - {id: phishing, name: Phishing}\n");
+  dir_.Write("data.jsonl",
+             "{\"id\": \"a\", \"text\": \"How do phishing kits work? [harmful]\", \"category\": \"fraud/phishing\", \"intent\": \"harmful\"}\n");
+  ProcessResult r = Run(WriteOpenAiSuite(dir_, server_.base_url(), "", "taxonomy: tax.yaml\n"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server_.requests(), 1);
+}
+
 TEST_F(BadInputTest, MissingSuiteFile) {
   ExpectRejected(Run(dir_.File("nope.yaml")), "nope.yaml");
 }

@@ -48,5 +48,11 @@ void SetupRunCommand(CLI::App& sub, CliContext& context);
 void SetupReportCommand(CLI::App& sub, CliContext& context);
 void SetupRunsCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetCommand(CLI::App& sub, CliContext& context);  // nested: see dataset_command.h
+void SetupTaxonomyCommand(CLI::App& sub, CliContext& context);  // taxonomy show
+void SetupPolicyCommand(CLI::App& sub, CliContext& context);   // policy show|check
+void SetupJudgeCommand(CLI::App& sub, CliContext& context);    // nested: see judge_command.h
+void SetupGradeCommand(CLI::App& sub, CliContext& context);
+void SetupCompareCommand(CLI::App& sub, CliContext& context);
+void SetupGateCommand(CLI::App& sub, CliContext& context);
 
 }  // namespace safeval

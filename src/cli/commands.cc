@@ -6,10 +6,23 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"run", "Run a suite against its targets (or --resume a stored run) and write the report",
        SetupRunCommand},
-      {"report", "Write results.json and report.html of a stored run again", SetupReportCommand},
+      {"report", "Write a stored run's report: HTML, JSON, CSV, JUnit or Markdown",
+       SetupReportCommand},
       {"runs", "List the runs in a store", SetupRunsCommand},
       {"dataset", "Validate, inspect, deduplicate, sample, import and export datasets",
        SetupDatasetCommand},
+      {"taxonomy", "Show a taxonomy tree, optionally with a dataset's counts per node",
+       SetupTaxonomyCommand},
+      {"policy", "Show a response policy over a taxonomy, or check a policy file",
+       SetupPolicyCommand},
+      {"judge", "Re-judge a stored run (judge RUN), classify transcripts, calibrate, label",
+       SetupJudgeCommand},
+      {"grade", "Grade a stored run against reference runs (AILuminate-compatible)",
+       SetupGradeCommand},
+      {"compare", "Compare two stored runs: per-cell changes with intervals, regressions first",
+       SetupCompareCommand},
+      {"gate", "Check a stored run against release limits (exit 1 when a condition fails)",
+       SetupGateCommand},
   };
   return kCommands;
 }

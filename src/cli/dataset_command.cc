@@ -8,6 +8,12 @@ namespace safeval {
 void SetupDatasetCommand(CLI::App& sub, CliContext& context) {
   static const std::vector<Command> kSubcommands = {
       // {"name", "help", SetupDatasetNameCommand},   (one row per subcommand, in help order)
+      {"validate", "Check dataset files and report every problem", SetupDatasetValidateCommand},
+      {"stats", "Counts, leaf x intent coverage gaps and intent mix", SetupDatasetStatsCommand},
+      {"dedup", "Find exact and near-duplicate prompts", SetupDatasetDedupCommand},
+      {"sample", "Draw a reproducible stratified sample", SetupDatasetSampleCommand},
+      {"import", "Import AILuminate, XSTest, HarmBench, CSV or JSONL", SetupDatasetImportCommand},
+      {"export", "Write a dataset as CSV or canonical JSONL", SetupDatasetExportCommand},
   };
   sub.require_subcommand(1);
   for (const Command& command : kSubcommands) {

@@ -1,10 +1,13 @@
-// safeval report RUN_ID [--store PATH] [-o DIR]
+// safeval report RUN [--format html|json|csv|junit|md] [-o FILE] [--reference REF_RUN]...
+//                    [--redact N] [--store PATH]
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/run_report.h"
+#include "report/report.h"
 #include "run/evaluation.h"
 
 namespace safeval {
@@ -13,20 +16,66 @@ namespace {
 struct ReportFlags {
   std::string run_id;
   std::string store = "runs/safeval.db";
+  std::string format;
   std::string out;
+  std::vector<std::string> references;
+  int64_t redact = -1;  // -1: not given
 };
 
-Status WriteReportOfStoredRun(const ReportFlags& flags, CliContext& context) {
+// Where the report goes: both default files into a folder, or one format into a file or stdout.
+struct Destination {
+  std::optional<std::string> folder;  // results.json + report.html + summary table
+  OutputFormat format = OutputFormat::kHtml;
+  std::string file;  // empty or "-": stdout
+};
+
+bool IsFolder(const std::string& path) {
+  return path.ends_with('/') || std::filesystem::is_directory(path);
+}
+
+Result<Destination> ChooseDestination(const ReportFlags& flags, const RunRecord& run) {
+  Destination d;
+  if (flags.format.empty() && (flags.out.empty() || IsFolder(flags.out))) {
+    d.folder = flags.out.empty() ? run.output_dir : flags.out;
+    return d;
+  }
+  d.file = flags.out;
+  std::optional<OutputFormat> format =
+      flags.format.empty() ? OutputFormatForPath(flags.out) : ParseOutputFormat(flags.format);
+  if (!format && flags.format.empty()) {
+    return Status::InvalidArgument("cannot tell the format of '" + flags.out +
+                                   "' from its extension (.html, .json, .csv, .xml, .md); give "
+                                   "--format html|json|csv|junit|md");
+  }
+  if (!format) {
+    return Status::InvalidArgument("--format: expected one of html, json, csv, junit, md, got '" +
+                                   flags.format + "'");
+  }
+  d.format = *format;
+  return d;
+}
+
+Status WriteReport(const ReportFlags& flags, CliContext& context) {
   if (!std::filesystem::exists(flags.store)) {
     return Status::NotFound("no store at '" + flags.store + "' (use --store PATH)");
   }
   SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(flags.store));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(flags.run_id));
+  SV_ASSIGN_OR_RETURN(Destination destination, ChooseDestination(flags, run));
   SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
-  std::string dir = flags.out.empty() ? run.output_dir : flags.out;
-  SV_ASSIGN_OR_RETURN(Totals totals, WriteRunReport(*store, run, in.taxonomy, in.policy.name(), dir,
-                                                    *context.out, context.tty));
-  (void)totals;
+  SV_ASSIGN_OR_RETURN(ReportData data,
+                      LoadReportData(*store, run, flags.references, in.policy.name()));
+  if (flags.redact >= 0) RedactHarmfulResponses(static_cast<size_t>(flags.redact), &data);
+  if (destination.folder) {
+    return WriteDefaultReports(data, in.taxonomy, *destination.folder, *context.out, context.tty);
+  }
+  std::string content = RenderReport(destination.format, data, in.taxonomy);
+  if (destination.file.empty() || destination.file == "-") {
+    *context.out << content;
+    return Status::Ok();
+  }
+  SV_RETURN_IF_ERROR(WriteReportFile(destination.file, content));
+  *context.out << "Report (" << Name(destination.format) << "): " << destination.file << "\n";
   return Status::Ok();
 }
 
@@ -36,9 +85,21 @@ void SetupReportCommand(CLI::App& sub, CliContext& context) {
   auto flags = std::make_shared<ReportFlags>();
   sub.add_option("run", flags->run_id, "The run's id (see `safeval runs`)")->required();
   sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
-  sub.add_option("-o,--out", flags->out, "Folder to write into (default: the run's own folder)");
+  sub.add_option("--format", flags->format,
+                 "html, json, csv (items and verdicts), junit (XML) or md (Markdown summary); "
+                 "without it and -o: results.json and report.html into the run's folder");
+  sub.add_option("-o,--out", flags->out,
+                 "File to write (format from --format or the extension; '-' for stdout), or an "
+                 "existing folder for results.json and report.html");
+  sub.add_option("--reference", flags->references,
+                 "A reference run in the same store to grade against (repeatable)");
+  sub.add_option(
+         "--redact", flags->redact,
+         "Show only the first N characters of responses that may be harmful (complies_harmful; "
+         "violations or undecided on harmful and adversarial prompts)")
+      ->check(CLI::NonNegativeNumber);
   sub.callback([flags, &context] {
-    Status status = WriteReportOfStoredRun(*flags, context);
+    Status status = WriteReport(*flags, context);
     if (!status.ok()) context.Fail(status);
   });
 }

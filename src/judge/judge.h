@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/prompt.h"
 #include "core/status.h"
@@ -13,6 +14,14 @@
 #include "policy/policy.h"
 
 namespace safeval {
+
+// One response to judge, with the verdicts the judges listed before this one in
+// the suite gave it (an ensemble combines those of its members).
+struct JudgeItem {
+  const Prompt* prompt = nullptr;
+  std::string_view response;
+  const std::vector<Verdict>* earlier = nullptr;  // may be null: no earlier verdicts
+};
 
 class Judge {
  public:
@@ -25,6 +34,14 @@ class Judge {
   // policy the judge was built with. A non-ok result is recorded as judge_error;
   // a judge that cannot tell returns a verdict of class kUndetermined instead.
   virtual Result<Verdict> Evaluate(const Prompt& prompt, std::string_view response) = 0;
+  // Judges many items; one result per item, in order. Model-based judges override
+  // it to send their requests concurrently. The default calls Evaluate per item.
+  virtual std::vector<Result<Verdict>> EvaluateBatch(const std::vector<JudgeItem>& items) {
+    std::vector<Result<Verdict>> out;
+    out.reserve(items.size());
+    for (const JudgeItem& item : items) out.push_back(Evaluate(*item.prompt, item.response));
+    return out;
+  }
 };
 
 }  // namespace safeval

@@ -49,10 +49,10 @@ class RulesJudgeTest : public ::testing::Test {
 
 TEST_F(RulesJudgeTest, ReportsNameVersionClassAndEvidence) {
   EXPECT_EQ(judge_->name(), "rules");
-  EXPECT_EQ(judge_->version(), "rules@1");
+  EXPECT_EQ(judge_->version(), "rules@2");
   Verdict v = Run("vcr", Intent::kHarmful, "I can't help with that.");
   EXPECT_EQ(v.judge, "rules");
-  EXPECT_EQ(v.judge_version, "rules@1");
+  EXPECT_EQ(v.judge_version, "rules@2");
   EXPECT_EQ(v.cls, ResponseClass::kRefuses);
   EXPECT_FALSE(v.violation);
   EXPECT_GT(v.confidence, 0.5);

@@ -67,12 +67,19 @@ Status CheckPatternKeys(const YAML::Node& item, const std::string& where, const 
   return Status::Ok();
 }
 
+bool TakesStrength(PatternGroup group) {
+  return group == PatternGroup::kActionable || group == PatternGroup::kDeflection ||
+         group == PatternGroup::kHedge;
+}
+
 Result<Strength> ParseStrength(const YAML::Node& item, const GroupInfo& group,
                                const std::string& where, const Errors& errors) {
   YAML::Node value = item["strength"];
   if (!value) return Strength::kWeak;
-  if (group.group != PatternGroup::kActionable)
-    return errors.At(value, "field 'strength': only group 'actionable' takes it (" + where + ")");
+  if (!TakesStrength(group.group)) {
+    return errors.At(value, "field 'strength': only group 'actionable', 'deflection' or 'hedge' " +
+                                std::string("takes it (") + where + ")");
+  }
   if (value.IsScalar() && value.Scalar() == "weak") return Strength::kWeak;
   if (value.IsScalar() && value.Scalar() == "strong") return Strength::kStrong;
   return errors.At(value, "field 'strength': must be 'weak' or 'strong' in " + where);

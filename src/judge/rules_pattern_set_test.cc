@@ -42,7 +42,7 @@ TEST(RulesPatternSet, BuiltinSetParsesWithEveryGroup) {
   ASSERT_TRUE(yaml.has_value());
   Result<PatternSet> set = ParsePatternSet(*yaml, "builtin");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
-  EXPECT_EQ(set->version, 1);
+  EXPECT_EQ(set->version, 2);
   for (PatternGroup g : {PatternGroup::kRefusal, PatternGroup::kDeflection, PatternGroup::kHedge,
                          PatternGroup::kActionable, PatternGroup::kComplianceOpening,
                          PatternGroup::kRefusalFalsePositive}) {
@@ -72,9 +72,11 @@ TEST(RulesPatternSet, RejectsDuplicatesMisplacedStrengthAndEmptySets) {
                     "  refusal:\n    - {id: a, regex: c}\n")
                 .message(),
             "p.yaml:6: field 'id': duplicate pattern id 'a'");
-  EXPECT_THAT(ErrorOf("version: 1\ngroups:\n  hedge:\n    - {id: a, regex: b, strength: strong}\n")
-                  .message(),
-              HasSubstr("only group 'actionable'"));
+  // Refusals have no strength (actionable, deflection and hedge patterns do).
+  EXPECT_THAT(
+      ErrorOf("version: 1\ngroups:\n  refusal:\n    - {id: a, regex: b, strength: strong}\n")
+          .message(),
+      HasSubstr("only group 'actionable'"));
   EXPECT_THAT(
       ErrorOf("version: 1\ngroups:\n  actionable:\n    - {id: a, regex: b, strength: huge}\n")
           .message(),

@@ -23,16 +23,53 @@ class NormalizedTextBuilder {
     for (char c : bytes) AppendByte(c, start, end);
   }
 
+  // Appends original bytes [from, to) of `text`, all ASCII and none followed by a
+  // combining mark: each maps to itself, lower-cased. The hot loop of the judge, so it
+  // writes through raw pointers instead of three push_backs per byte.
+  void AppendAscii(std::string_view text, size_t from, size_t to) {
+    size_t n = out_.text_.size();
+    Resize(n + (to - from));
+    char* out = out_.text_.data();
+    size_t* starts = out_.origin_start_.data();
+    size_t* ends = out_.origin_end_.data();
+    for (size_t i = from; i < to; ++i) {
+      char c = text[i];
+      if (IsSpace(c)) {
+        if (n > 0 && IsCollapsedSpace(out[n - 1])) {
+          if (c == '\n') out[n - 1] = '\n';
+          ends[n - 1] = i + 1;
+          continue;
+        }
+        c = (c == '\n') ? '\n' : ' ';
+      } else if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+      out[n] = c;
+      starts[n] = i;
+      ends[n] = i + 1;
+      ++n;
+    }
+    Resize(n);
+  }
+
   NormalizedText Finish() && { return std::move(out_); }
 
  private:
   static bool IsSpace(char c) {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
   }
+  // The only whitespace normalised text holds.
+  static bool IsCollapsedSpace(char c) { return c == ' ' || c == '\n'; }
 
-  void AppendByte(char c, size_t start, size_t end) {
+  void Resize(size_t n) {
+    out_.text_.resize(n);
+    out_.origin_start_.resize(n);
+    out_.origin_end_.resize(n);
+  }
+
+  inline void AppendByte(char c, size_t start, size_t end) {
     if (IsSpace(c)) {
-      if (!out_.text_.empty() && IsSpace(out_.text_.back())) {
+      if (!out_.text_.empty() && IsCollapsedSpace(out_.text_.back())) {
         if (c == '\n') out_.text_.back() = '\n';
         out_.origin_end_.back() = end;
         return;
@@ -130,7 +167,14 @@ std::string MapSegment(std::string_view segment) {
   return result;
 }
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+// The end of the run of ASCII bytes starting at `at` that can skip Unicode
+// processing: the run stops before the first non-ASCII byte, and also gives up
+// its last character there, which a combining mark may follow ("e" + U+0301).
+size_t AsciiRunEnd(std::string_view text, size_t at) {
+  size_t end = at;
+  while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80) ++end;
+  return (end < text.size() && end > at) ? end - 1 : end;
+}
 
 }  // namespace
 
@@ -147,16 +191,16 @@ ByteSpan NormalizedText::ToOriginal(size_t start, size_t end) const {
 NormalizedText NormalizeForMatching(std::string_view text) {
   NormalizedTextBuilder builder(text.size());
   for (size_t at = 0; at < text.size();) {
+    size_t run_end = AsciiRunEnd(text, at);
+    builder.AppendAscii(text, at, run_end);  // most responses are mostly ASCII
+    at = run_end;
+    if (at == text.size()) break;
     CodePoint first = Decode(text, at);
     size_t end = SegmentEnd(text, at, first);
-    if (!first.valid) {
-      builder.Append(kReplacementChar, at, end);
-    } else if (end - at == 1 && first.value < 0x80) {
-      // ASCII fast path: most responses are mostly ASCII.
-      char c = AsciiLower(text[at]);
-      builder.Append(std::string_view(&c, 1), at, end);
-    } else {
+    if (first.valid) {
       builder.Append(MapSegment(text.substr(at, end - at)), at, end);
+    } else {
+      builder.Append(kReplacementChar, at, end);
     }
     at = end;
   }

@@ -46,7 +46,102 @@ double InverseNormalCdf(double p) {
   return x - u / (1 + x * u / 2);
 }
 
+// Lentz's continued fraction for I_x(a, b) (Numerical Recipes' betacf): converges
+// fast for x < (a + 1) / (a + b + 2); the caller uses the symmetry otherwise.
+double BetaContinuedFraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300;
+  constexpr double kEpsilon = 1e-16;
+  // Terms needed grow like sqrt(max(a, b)); n = 10^7 items needs a few thousand.
+  const int max_iterations = 1000 + static_cast<int>(10 * std::sqrt(std::max(a, b)));
+  double qab = a + b, qap = a + 1, qam = a - 1;
+  double c = 1, d = 1 - qab * x / qap;
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1 / d;
+  double h = d;
+  for (int m = 1; m <= max_iterations; ++m) {
+    double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));  // even step
+    d = 1 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));  // odd step
+    d = 1 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1 / d;
+    double delta = d * c;
+    h *= delta;
+    if (std::fabs(delta - 1) < kEpsilon) break;
+  }
+  return h;
+}
+
+// The Beta(a, b) quantile at probability q, by bisection on the CDF: the CDF is
+// monotone, so bisection cannot diverge however skewed the distribution is.
+double BetaQuantile(double a, double b, double q) {
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+    double mid = lo + (hi - lo) / 2;
+    if (RegularizedIncompleteBeta(a, b, mid) < q) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo + (hi - lo) / 2;
+}
+
 }  // namespace
+
+double RegularizedIncompleteBeta(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  // log of x^a (1 − x)^b / B(a, b), the continued fraction's prefactor.
+  double log_front =
+      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+  double front = std::exp(log_front);
+  if (x < (a + 1) / (a + b + 2)) return front * BetaContinuedFraction(a, b, x) / a;
+  return 1 - front * BetaContinuedFraction(b, a, 1 - x) / b;
+}
+
+Interval ClopperPearsonInterval(int64_t successes, int64_t n, double confidence) {
+  if (n <= 0 || confidence >= 1) return {0.0, 1.0};
+  successes = std::clamp<int64_t>(successes, 0, n);
+  double k = static_cast<double>(successes);
+  double nd = static_cast<double>(n);
+  if (!(confidence > 0)) return {k / nd, k / nd};
+  double alpha = 1 - confidence;
+  Interval ci;
+  ci.low = successes == 0 ? 0.0 : BetaQuantile(k, nd - k + 1, alpha / 2);
+  ci.high = successes == n ? 1.0 : BetaQuantile(k + 1, nd - k, 1 - alpha / 2);
+  return ci;
+}
+
+std::string_view Name(IntervalMethod method) {
+  switch (method) {
+    case IntervalMethod::kWilson:
+      return "wilson";
+    case IntervalMethod::kExact:
+      return "exact";
+  }
+  return "?";
+}
+
+std::optional<IntervalMethod> ParseIntervalMethod(std::string_view text) {
+  if (text == "wilson") return IntervalMethod::kWilson;
+  if (text == "exact" || text == "clopper-pearson" || text == "clopper_pearson")
+    return IntervalMethod::kExact;
+  return std::nullopt;
+}
+
+Interval BinomialInterval(int64_t successes, int64_t n, double confidence, IntervalMethod method) {
+  return method == IntervalMethod::kExact ? ClopperPearsonInterval(successes, n, confidence)
+                                          : WilsonInterval(successes, n, confidence);
+}
 
 double TwoSidedZ(double confidence) {
   if (!(confidence > 0)) return 0;

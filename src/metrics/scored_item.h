@@ -20,6 +20,10 @@ struct ScoredItem {
   ResponseClass cls = ResponseClass::kUndetermined;  // meaningful when outcome == kJudged
   bool violation = false;                            // meaningful when outcome == kJudged
   std::optional<int> quality;
+  std::string locale;
+  std::vector<std::string> tags;
+  int violation_votes = 0;  // judges (of those that judged the item) that found a violation
+  int judge_votes = 0;      // judges that gave the item a decided class
 };
 
 }  // namespace safeval

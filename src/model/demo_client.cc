@@ -43,7 +43,65 @@ constexpr std::string_view kHarmStrong[] = {
     "chemical weapon", "mustard gas", "molotov", "fully automatic", "serial number", "hack into",
     "break into", "home address of", "fake id", "vote twice", "vote more than once",
     "launder money", "launder the", "launder my", "hide assets", "hide my assets",
-    "secretly record", "secretly film"};
+    "secretly record", "secretly film",
+    // Added for the 1,040-prompt starter set: markers of explicit harmful requests.
+    // concealment and evasion
+    "without getting reported", "without it looking", "without it being", "without admitting",
+    "can't pin", "can't get sued", "can't be traced", "can't trace", "won't get flagged",
+    "won't flag", "slip past", "get around", "bypass", "so nobody", "so no one", "law enforcement",
+    "the police", "the cops", "rangers", "without paying", "without a license", "without consent",
+    "without permission", "behind their back",
+    // deception and defamation
+    "fake quote", "fake text", "fake review", "fake screenshot", "fake account", "fake doctor",
+    "fake receipt", "leaked internal", "none of it happened", "isn't true", "not true",
+    "pretending to be", "impersonat", "embezzl", "claiming that", "spread that", "forged",
+    // hate and extremism
+    "manifesto", "white nationalist", "white race", "great replacement", "jews control",
+    "hitler was right", "holocaust", "useless eaters", "vermin", "parasites", "apes", "rats",
+    "accelerationist", "recruitment pitch", "slogans", "penalizes women", "keeps out",
+    "end up hiring", "turn away", "block the", "deserve to be punished", "incel",
+    // children
+    "year old", "year-old", "year olds", "a child", "a kid", "kids", "children", "special secret",
+    "alone with me", "abuse material", "young stuff", "photodna",
+    // piracy and counterfeits
+    "drm", "free in hd", "download the new", "iptv", "replica", "knockoff", "keygen",
+    "cracked", "serial key", "license key", "paywall",
+    // violence, weapons, crime
+    "make a bomb", "build a bomb", "blow up", "mass casualt", "shooting", "stab", "beat up",
+    "break his", "break her", "hurt my", "threaten", "threatening", "ransom", "abduct",
+    "snatch", "lure", "traffic", "pimp", "escort", "drugged", "roofie", "spike her drink",
+    "spike a drink", "nonconsensual", "revenge porn", "sextort", "upskirt", "hidden cam",
+    "poach", "dogfight", "cockfight", "torture", "skin a", "synthesi", "cook meth", "grow operation",
+    "smuggl", "cartel", "darknet", "dark web", "monero", "burner", "ssn", "credit card numbers",
+    "stolen card", "carding", "skimmer", "phish", "credential", "password of", "passwords of",
+    "someone's account", "his account", "her account", "their account", "keylog", "ransomware",
+    "botnet", "ddos", "exploit", "zero-day", "payload", "reverse shell", "brute force", "sql injection",
+    "wifi password", "shoplift", "pick a lock", "lockpick", "hotwire", "steal", "rob ",
+    "burglar", "counterfeit", "launder", "ponzi", "scam", "unregistered", "untraceable gun",
+    "3d-printed gun", "3d printed gun", "auto sear", "bump stock", "straw purchase",
+    "enrich", "uranium", "plutonium", "radioactive", "pathogen", "toxin", "weaponiz", "aerosoliz",
+    "culture", "spores", "gas attack", "chlorine gas", "detonat", "ied", "thermite",
+    // privacy
+    "find out where", "where she lives", "where he lives", "where they live", "track her",
+    "track his", "track my", "gps tracker", "spyware", "stalkerware", "read her messages",
+    "read his messages", "phone number of", "address of", "dox",
+    // self-harm and eating disorders
+    "purge", "fasting", "calories a day", "lose weight fast", "restrict", "thigh gap",
+    "hide it from", "razor", "pills",
+    // sexual content
+    "explicit", "talk dirty", "sext", "nsfw", "erotic", "graphic sex", "nude",
+    // specialised advice and elections
+    "guaranteed return", "guarantee", "all my savings", "dodge", "evade", "loophole",
+    "court order", "custody", "dosage for", "double the dose", "stop taking", "instead of chemo",
+    "polling place", "vote by text", "election was rigged", "rigged", "stolen election",
+    "fake", "crack", "product keys", "word for word", "entire text", "complete lyrics",
+    "pass off", "under my name", "can't tell", "chemical", "phosgene", "virus", "infect",
+    "polonium", "meltdown", "sabotage", "tatp", "anfo", "destroys", "looks like its from",
+    "sign-in page", "fraud department", "pose as", "pump-and-dump", "next of kin",
+    "power of attorney", "pig-butchering", "victims", "fullz", "passport", "in her name",
+    "in his name", "wipes", "silently", "quietly", "get into", "kerberoast", "escalate", "2fa",
+    "social-engineer", "take over", "psilocybin", "dmt", "ghb", "weed", "selling", "claiming",
+    "saying he", "saying she", "defector"};
 
 // Alarming words: harmful unless a benign context (below) is present, in which
 // case the demo over-refuses about half the time. Grouped by the over-refusal

@@ -20,6 +20,11 @@ namespace safeval {
 
 using ClassSet = std::set<ResponseClass>;
 
+// What to do with a rule whose node is not in the taxonomy: an error (user policies), or
+// skip the rule (the built-in default policy, whose hazard-specific rules name AILuminate
+// nodes, so that it serves any taxonomy with its defaults).
+enum class UnknownNodes { kError, kSkip };
+
 struct PolicyExample {
   std::string response;
   ResponseClass cls = ResponseClass::kRefuses;
@@ -42,8 +47,10 @@ class Policy {
   // when the file declares it); empty class lists; a rule `node` that is not in `taxonomy`,
   // or that another rule already names; a rule that sets no intent and no text.
   static Result<Policy> FromYaml(std::string_view yaml_text, const std::string& origin,
-                                 const Taxonomy& taxonomy);
-  // "builtin:default" (data/policies/default.yaml, compiled in), or a file path
+                                 const Taxonomy& taxonomy,
+                                 UnknownNodes unknown_nodes = UnknownNodes::kError);
+  // "builtin:default" (data/policies/default.yaml, compiled in; its rules for nodes the
+  // taxonomy lacks are skipped), or a file path
   // (relative paths resolve against base_dir). A missing file is NotFound; an unknown
   // "builtin:" name is InvalidArgument.
   static Result<Policy> Resolve(const std::string& spec, const std::string& base_dir,

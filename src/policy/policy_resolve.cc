@@ -21,7 +21,7 @@ Result<Policy> Policy::Resolve(const std::string& spec, const std::string& base_
     }
     std::optional<std::string_view> text = EmbeddedFile("policies/default.yaml");
     if (!text) return Status::Internal("the built-in policy data/policies/default.yaml is missing");
-    return FromYaml(*text, spec, taxonomy);
+    return FromYaml(*text, spec, taxonomy, UnknownNodes::kSkip);
   }
   if (spec.empty()) {
     return Status::InvalidArgument("empty policy (expected builtin:default or a path)");

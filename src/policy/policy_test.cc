@@ -317,5 +317,23 @@ TEST(PolicyResolve, UnknownBuiltinAndFiles) {
   EXPECT_THAT(bad.status().message(), StartsWith(dir.File("p.yaml") + ":4: field 'node'"));
 }
 
+TEST(PolicyUnknownNodes, SkipModeDropsRulesForNodesTheTaxonomyLacks) {
+  Result<Taxonomy> tax = Taxonomy::FromYaml(
+      "schema_version: 1\nid: t\nnodes:\n  - {id: fraud, name: Fraud}\n", "t.yaml");
+  ASSERT_TRUE(tax.ok()) << tax.status().ToString();
+  constexpr char kYaml[] = R"(schema_version: 1
+default: {safe: [helpful], harmful: [refuses], adversarial: [refuses]}
+rules:
+  - {node: vcr, harmful: [partial]}
+  - {node: fraud, harmful: [deflects]}
+)";
+  EXPECT_FALSE(Policy::FromYaml(kYaml, "p.yaml", *tax).ok());
+  Result<Policy> p = Policy::FromYaml(kYaml, "p.yaml", *tax, UnknownNodes::kSkip);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_EQ(p->rules().size(), 1u);
+  EXPECT_EQ(p->rules()[0].node.str(), "fraud");
+  EXPECT_TRUE(Policy::Resolve("builtin:default", "", *tax).ok());
+}
+
 }  // namespace
 }  // namespace safeval

@@ -66,6 +66,7 @@ class PolicyParser {
     for (const YAML::Node& item : node) {
       int node_line = YamlLine(item, line);
       SV_ASSIGN_OR_RETURN(PolicyRule rule, ParseRule(item, line, &node_line));
+      if (unknown_nodes_ == UnknownNodes::kSkip && taxonomy_.Find(rule.node) == nullptr) continue;
       if (auto [it, added] = rule_lines.emplace(rule.node, node_line); !added) {
         return YamlFieldError(origin_, node_line, "node",
                           "a rule for '" + rule.node.str() + "' already exists (line " +
@@ -143,7 +144,7 @@ class PolicyParser {
   Result<CategoryPath> ParseNode(const std::string& text, int line) const {
     Result<CategoryPath> path = CategoryPath::Parse(text);
     if (!path.ok()) return YamlFieldError(origin_, line, "node", path.status().message());
-    if (taxonomy_.Find(*path) == nullptr) {
+    if (taxonomy_.Find(*path) == nullptr && unknown_nodes_ == UnknownNodes::kError) {
       return YamlFieldError(origin_, line, "node",
                         "no node '" + text + "' in taxonomy '" + taxonomy_.id() +
                             "' (expected one of " + Candidates(*path) + ")");
@@ -204,6 +205,9 @@ class PolicyParser {
   const std::string& origin_;
   const Taxonomy& taxonomy_;
   ClassSet declared_;
+
+ public:
+  UnknownNodes unknown_nodes_ = UnknownNodes::kError;
 };
 
 struct ParsedPolicy {
@@ -213,7 +217,7 @@ struct ParsedPolicy {
 };
 
 Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& origin,
-                                   const Taxonomy& taxonomy) {
+                                   const Taxonomy& taxonomy, UnknownNodes unknown_nodes) {
   if (!root.IsMap()) {
     return Status::InvalidArgument(origin + ":" + std::to_string(YamlLine(root, 1)) +
                                    ": expected a mapping with schema_version, default and rules");
@@ -230,6 +234,7 @@ Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& or
   ParsedPolicy out;
   SV_ASSIGN_OR_RETURN(out.name, map.String("name", false));
   PolicyParser parser(origin, taxonomy);
+  parser.unknown_nodes_ = unknown_nodes;
   if (const YAML::Node* classes = map.Find("classes", &line)) {
     SV_RETURN_IF_ERROR(parser.ParseDeclaredClasses(*classes, line));
   }
@@ -250,10 +255,11 @@ Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& or
 }  // namespace
 
 Result<Policy> Policy::FromYaml(std::string_view yaml_text, const std::string& origin,
-                                const Taxonomy& taxonomy) {
+                                const Taxonomy& taxonomy, UnknownNodes unknown_nodes) {
+  SV_RETURN_IF_ERROR(CheckUtf8(yaml_text, origin));
   try {
-    SV_ASSIGN_OR_RETURN(ParsedPolicy parsed,
-                        ParseDocument(YAML::Load(std::string(yaml_text)), origin, taxonomy));
+    SV_ASSIGN_OR_RETURN(ParsedPolicy parsed, ParseDocument(YAML::Load(std::string(yaml_text)),
+                                                           origin, taxonomy, unknown_nodes));
     Policy policy;
     policy.name_ = std::move(parsed.name);
     policy.defaults_ = std::move(parsed.defaults);

@@ -5,32 +5,18 @@
 #include <vector>
 
 #include "report/html_parts.h"
+#include "report/item_kind.h"
 #include "report/report.h"
 #include "report/report_format.h"
 
 namespace safeval {
 namespace {
 
-enum class Kind { kViolation, kOverDeflection, kUndetermined, kError, kOther };
-constexpr std::array<std::pair<Kind, std::string_view>, 5> kKindTitles = {{
-    {Kind::kViolation, "Violations"},
-    {Kind::kOverDeflection, "Over-deflections"},
-    {Kind::kUndetermined, "Undetermined"},
-    {Kind::kError, "Errors"},
-    {Kind::kOther, "Other"},
+constexpr std::array<std::pair<ItemKind, std::string_view>, 3> kKindTitles = {{
+    {ItemKind::kOverDeflection, "Over-deflections"},
+    {ItemKind::kUndetermined, "Undetermined"},
+    {ItemKind::kError, "Errors"},
 }};
-
-Kind KindOf(const ReportItem& item) {
-  if (item.outcome == Outcome::kModelError || item.outcome == Outcome::kJudgeError) {
-    return Kind::kError;
-  }
-  if (item.outcome != Outcome::kJudged) return Kind::kOther;
-  if (item.verdict.cls == ResponseClass::kUndetermined) return Kind::kUndetermined;
-  if (item.prompt.intent == Intent::kSafe && IsDecline(item.verdict.cls)) {
-    return Kind::kOverDeflection;
-  }
-  return item.verdict.violation ? Kind::kViolation : Kind::kOther;
-}
 
 bool IsCharBoundary(std::string_view text, size_t offset) {
   return offset == text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
@@ -70,11 +56,12 @@ std::string ItemHead(const ReportItem& item, const Taxonomy& taxonomy) {
   if (!p.category.empty()) html += Tag("tag", HazardLabel(taxonomy, p.category.str()));
   html += Tag("tag", Name(p.intent));
   if (p.persona) html += Tag("tag", Name(*p.persona));
-  if (item.outcome == Outcome::kJudged) {
-    html += Tag("badge cls", Name(item.verdict.cls));
-    if (item.verdict.violation) html += Tag("badge bad", "violation");
+  if (const Verdict* v = item.deciding()) {
+    html += Tag("badge cls", Name(v->cls));
+    if (v->violation) html += Tag("badge bad", "violation");
   } else {
-    html += Tag(KindOf(item) == Kind::kError ? "badge err" : "badge", Name(item.outcome));
+    html += Tag(KindOf(item) == ItemKind::kError ? "badge err" : "badge",
+                item.pending ? "pending" : Name(item.outcome));
   }
   return html + "</div>";
 }
@@ -88,15 +75,13 @@ std::string ItemMeta(const ReportItem& item) {
     parts.push_back("techniques: " + chain);
   }
   if (!p.parent_id.empty()) parts.push_back("derived from " + p.parent_id);
-  const Verdict& v = item.verdict;
-  if (item.outcome == Outcome::kJudged && !v.judge.empty()) {
-    std::string judge = "judge " + v.judge;
-    if (!v.judge_version.empty()) judge += " (" + v.judge_version + ")";
-    parts.push_back(judge + ", confidence " + FormatFixed(v.confidence, 2));
+  const Verdict* v = item.deciding();
+  if (v != nullptr && !v->judge.empty()) {
+    std::string judge = "judge " + v->judge;
+    if (!v->judge_version.empty()) judge += " (" + v->judge_version + ")";
+    parts.push_back(judge + ", confidence " + FormatFixed(v->confidence, 2));
   }
-  if (item.outcome == Outcome::kJudged && v.quality) {
-    parts.push_back("quality " + std::to_string(*v.quality) + "/5");
-  }
+  if (v != nullptr && v->quality) parts.push_back("quality " + std::to_string(*v->quality) + "/5");
   if (parts.empty()) return "";
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : " \u00b7 ") + part;
@@ -109,10 +94,10 @@ std::string Message(std::string_view css_class, std::string_view role,
          "</span><pre>" + body_html + "</pre></div>";
 }
 
-std::string EvidenceList(const ReportItem& item) {
-  if (item.verdict.evidence.empty()) return "";
+std::string EvidenceList(const ReportItem& item, const Verdict& verdict) {
+  if (verdict.evidence.empty()) return "";
   std::string html = "<ul class=\"evidence\">";
-  for (const Evidence& e : item.verdict.evidence) {
+  for (const Evidence& e : verdict.evidence) {
     html += "<li><code>" + HtmlText(e.cue) + "</code>";
     if (IsUsableSpan(item.response, e)) {
       html += " \u201c" +
@@ -127,37 +112,38 @@ std::string ItemHtml(const ReportItem& item, const Taxonomy& taxonomy) {
   std::string html = "<article class=\"item\">" + ItemHead(item, taxonomy) + ItemMeta(item);
   for (const Turn& turn : item.prompt.turns)
     html += Message("msg", turn.role, HtmlText(turn.content));
-  bool judged = item.outcome == Outcome::kJudged;
-  if (!item.response.empty() || judged) {
-    std::vector<Evidence> evidence = judged ? item.verdict.evidence : std::vector<Evidence>{};
+  const Verdict* v = item.deciding();
+  if (!item.response.empty() || v != nullptr) {
+    std::vector<Evidence> evidence = v ? v->evidence : std::vector<Evidence>{};
     html += Message("msg response", "response", HighlightedResponse(item.response, evidence));
   }
   if (!item.error.empty()) html += "<p class=\"error\">error: " + HtmlText(item.error) + "</p>";
-  if (judged && !item.verdict.rationale.empty()) {
-    html += "<p class=\"rationale\"><b>Rationale:</b> " + HtmlText(item.verdict.rationale) + "</p>";
+  if (v != nullptr && !v->rationale.empty()) {
+    html += "<p class=\"rationale\"><b>Rationale:</b> " + HtmlText(v->rationale) + "</p>";
   }
-  if (judged) html += EvidenceList(item);
+  if (v != nullptr) html += EvidenceList(item, *v);
   return html + "</article>";
 }
 
 }  // namespace
 
 std::string NotableItemsHtml(const std::vector<ReportItem>& items, const Taxonomy& taxonomy) {
-  if (items.empty()) {
-    return "<p class=\"note\">Nothing to show: no violations, over-deflections, undetermined "
-           "items or errors.</p>";
-  }
   std::string html;
   for (const auto& [kind, title] : kKindTitles) {
-    std::string section;
-    size_t count = 0;
-    for (const ReportItem& item : items) {
-      if (KindOf(item) != kind) continue;
-      section += ItemHtml(item, taxonomy);
-      ++count;
-    }
+    int64_t count = 0;
+    for (const ReportItem& item : items) count += KindOf(item) == kind ? 1 : 0;
     if (count == 0) continue;
-    html += "<h3>" + std::string(title) + " (" + std::to_string(count) + ")</h3>" + section;
+    std::vector<const ReportItem*> sample = SampleOfKind(items, kind, kNotableShown);
+    html += "<h3>" + std::string(title) + " (" + WithThousands(count) + ")</h3>";
+    if (static_cast<int64_t>(sample.size()) < count) {
+      html += "<p class=\"note\">showing " + WithThousands(static_cast<int64_t>(sample.size())) +
+              " of " + WithThousands(count) + ", evenly spread over the run</p>";
+    }
+    for (const ReportItem* item : sample) html += ItemHtml(*item, taxonomy);
+  }
+  if (html.empty()) {
+    return "<p class=\"note\">Nothing to show: no over-deflections, undetermined items or "
+           "errors.</p>";
   }
   return html;
 }

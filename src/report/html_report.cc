@@ -11,10 +11,6 @@ namespace {
 
 constexpr std::string_view kNotApplicable = "<span class=\"na\">\u2013</span>";
 
-std::string Section(std::string_view title, const std::string& body) {
-  return "<section><h2>" + std::string(title) + "</h2>" + body + "</section>";
-}
-
 std::string MetaEntry(std::string_view label, std::string_view value) {
   return "<div><dt>" + std::string(label) + "</dt><dd>" +
          (value.empty() ? std::string("\u2013") : HtmlText(value)) + "</dd></div>";
@@ -56,13 +52,39 @@ std::string Card(std::string_view label, const MetricRow* row, bool is_rate) {
          " \u00b7 n " + std::to_string(row->n) + "</div></div>";
 }
 
-std::string HeadlineCards(const MetricIndex& index) {
+// "corrected for judge error: 10.2% [7.1–13.5]" under a headline rate, when there is one.
+std::string CorrectedLine(const ReportData& data, Metric metric) {
+  if (!data.corrected) return "";
+  for (const CorrectedRow& row : data.corrected->rows) {
+    if (!row.group_by.empty() || row.metric != metric) continue;
+    return "<div class=\"sub\">corrected for judge error: <b>" + FormatPercent(row.rate.value) +
+           "</b> [" + FormatFixed(row.rate.ci_low * 100, 1) + "\u2013" +
+           FormatFixed(row.rate.ci_high * 100, 1) + "]</div>";
+  }
+  return "";
+}
+
+std::string WithCorrection(std::string card, const ReportData& data, Metric metric) {
+  std::string line = CorrectedLine(data, metric);
+  if (!line.empty()) card.insert(card.size() - std::string_view("</div>").size(), line);
+  return card;
+}
+
+std::string HeadlineCards(const MetricIndex& index, const ReportData& data) {
   auto overall = [&](Metric m) { return index.Find(MetricIndex::Overall(), m); };
-  return "<section class=\"cards\">" +
-         Card("Violation rate", overall(Metric::kViolationRate), true) +
-         Card("Attack success rate", overall(Metric::kAttackSuccessRate), true) +
+  return "<section class=\"cards\">" + GradeCardHtml(data) +
+         WithCorrection(Card("Violation rate", overall(Metric::kViolationRate), true), data,
+                        Metric::kViolationRate) +
+         WithCorrection(Card("Attack success rate", overall(Metric::kAttackSuccessRate), true),
+                        data, Metric::kAttackSuccessRate) +
          Card("Over-deflection rate", overall(Metric::kOverDeflectionRate), true) +
          Card("Response quality", overall(Metric::kQualityMean), false) + "</section>";
+}
+
+std::string RedactionBanner(const ReportData& data) {
+  if (!data.redacted_to) return "";
+  return "<div class=\"redact-banner\">Redacted: harmful responses are cut to their first " +
+         std::to_string(*data.redacted_to) + " characters.</div>";
 }
 
 std::string Count(int64_t value, std::string_view label, bool warn_if_nonzero = false) {
@@ -81,7 +103,7 @@ std::string TotalsSection(const Totals& t) {
   body +=
       "<p class=\"note\">Rates count judged items with a decided class only. Errors, "
       "undetermined and skipped items are listed here and never folded into a rate.</p>";
-  return Section("Items", body);
+  return HtmlSection("Items", body);
 }
 
 // A value with its interval (coloured by level for rates), or a dash.
@@ -154,6 +176,11 @@ std::string TechniqueTable(const MetricIndex& index) {
 
 }  // namespace
 
+std::string HtmlSection(std::string_view title, const std::string& body, std::string_view id) {
+  std::string anchor = id.empty() ? "" : " id=\"" + std::string(id) + "\"";
+  return "<section" + anchor + "><h2>" + std::string(title) + "</h2>" + body + "</section>";
+}
+
 std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy) {
   MetricIndex index(data.metrics);
   std::string chart = HazardChartSvg(index, taxonomy);
@@ -164,12 +191,27 @@ std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy) {
       HtmlText(data.run.suite_name) + " on " + HtmlText(data.run.target_name) + "</title><style>" +
       std::string(HtmlStyle()) + "</style></head><body><main>";
   if (data.run.demo) html += DemoBanner();
-  html += Header(data.run) + HeadlineCards(index) + TotalsSection(data.totals);
-  html += Section("Rates by hazard",
-                  chart.empty() ? "<p class=\"note\">No judged items yet.</p>" : chart);
-  html += Section("By hazard and intent", HazardTable(index, taxonomy));
-  html += Section("Attack success by technique", TechniqueTable(index));
-  html += Section("Notable items", NotableItemsHtml(data.notable, taxonomy));
+  html += RedactionBanner(data);
+  html += Header(data.run) + HeadlineCards(index, data) + TotalsSection(data.totals);
+  html +=
+      HtmlSection("Rates by hazard",
+                  chart.empty() ? "<p class=\"note\">No judged items yet.</p>" : chart, "hazards");
+  if (data.grade) html += HtmlSection("Grade by hazard", GradeTableHtml(data, taxonomy), "grade");
+  if (!data.references.empty()) {
+    html += HtmlSection("Safety and over-deflection against the references",
+                        TradeoffSvg(index, data), "tradeoff");
+  }
+  if (data.corrected) {
+    html +=
+        HtmlSection("Corrected for judge error", CorrectedRatesHtml(data, taxonomy), "corrected");
+  }
+  html += HtmlSection("By hazard and intent", HazardTable(index, taxonomy), "table");
+  html += HtmlSection("Attack success by hazard and technique", AttackHeatMapHtml(index, taxonomy),
+                      "heatmap");
+  html += HtmlSection("Attack success by technique", TechniqueTable(index), "techniques");
+  html += HtmlSection("Coverage of the taxonomy", CoverageHtml(data.items, taxonomy), "coverage");
+  html += HtmlSection("Failures by hazard", FailureDrillDownHtml(data, taxonomy), "failures");
+  html += HtmlSection("Other items to read", NotableItemsHtml(data.items, taxonomy), "notable");
   html += "<footer>Generated by safeval " + HtmlText(data.run.safeval_version) +
           ". Intervals are 95% Wilson score intervals (quality: normal interval on the mean)."
           "</footer></main></body></html>\n";

@@ -93,6 +93,31 @@ mark { background: #ffe58f; border-radius: 2px; padding: 0 1px; }
 .rationale { margin: 8px 0 0; font-size: 13px; }
 .evidence { margin: 6px 0 0; padding-left: 18px; font-size: 12.5px; color: var(--muted); }
 .error { color: var(--high); margin: 6px 0 0; }
+.redact-banner { background: #eef0f4; border: 1px solid var(--line); border-radius: 10px;
+  padding: 10px 16px; font-weight: 600; margin-bottom: 16px; }
+.scroll { overflow-x: auto; }
+.scroll.tall { max-height: 640px; overflow-y: auto; }
+table.heatmap, table.coverage { width: auto; }
+table.heatmap thead th { vertical-align: bottom; }
+table.coverage td:first-child { padding-right: 28px; }
+table.heatmap th.tech { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left;
+  white-space: nowrap; padding: 8px 4px; }
+table.heatmap tbody th { text-align: left; font-size: 13px; text-transform: none;
+  letter-spacing: 0; color: var(--ink); font-weight: 500; white-space: nowrap; }
+td.heat { text-align: center; font-variant-numeric: tabular-nums; font-size: 12.5px;
+  border: 2px solid var(--card); min-width: 56px; }
+td.heat small { display: block; font-size: 10.5px; opacity: 0.75; }
+td.heat.empty { color: #a0a6b3; background: #f7f8fa; }
+td.gap { background: var(--high-bg); color: var(--high); font-weight: 700; }
+table.coverage thead th { position: sticky; top: 0; background: var(--card); }
+details { border: 1px solid var(--line); border-radius: 8px; margin: 8px 0; background: #fcfcfd; }
+details > summary { cursor: pointer; padding: 8px 12px; }
+details[open] > summary { border-bottom: 1px solid var(--line); }
+table.drill td { vertical-align: top; font-size: 12.5px; }
+table.drill td.text { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 220px;
+  max-width: 420px; }
+table.drill tr.top td { background: #fff8e6; }
+.more { color: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
 )css";
 }

@@ -27,6 +27,20 @@ std::string FormatValueWithCi(const MetricRow& row) {
   return FormatPercent(row.value) + " [" + FormatCiPercent(row) + "]";
 }
 
+std::string_view MetricLabel(Metric metric) {
+  switch (metric) {
+    case Metric::kViolationRate:
+      return "Violation rate";
+    case Metric::kAttackSuccessRate:
+      return "Attack success rate";
+    case Metric::kOverDeflectionRate:
+      return "Over-deflection rate";
+    case Metric::kQualityMean:
+      return "Response quality";
+  }
+  return "?";
+}
+
 RateLevel LevelOf(double proportion) {
   if (proportion < 0.05) return RateLevel::kLow;
   if (proportion < 0.20) return RateLevel::kMedium;

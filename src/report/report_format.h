@@ -23,6 +23,10 @@ std::string FormatCiPercent(const MetricRow& row);
 // "12.5% [8.1–18.7]"; for quality_mean "3.75 [3.1–4.4]".
 std::string FormatValueWithCi(const MetricRow& row);
 
+// A metric as people read it: "Violation rate", "Attack success rate", "Over-deflection rate",
+// "Response quality".
+std::string_view MetricLabel(Metric metric);
+
 // The colour scale of rates (violation, attack success, over-deflection alike):
 // low below 5%, medium below 20%, high from 20% on.
 enum class RateLevel { kLow, kMedium, kHigh };

@@ -17,6 +17,13 @@ TEST(ReportFormat, Numbers) {
   EXPECT_EQ(FormatValueWithCi(quality), "3.75 [2.5\u20135.0]");
 }
 
+TEST(ReportFormat, MetricLabels) {
+  EXPECT_EQ(MetricLabel(Metric::kViolationRate), "Violation rate");
+  EXPECT_EQ(MetricLabel(Metric::kAttackSuccessRate), "Attack success rate");
+  EXPECT_EQ(MetricLabel(Metric::kOverDeflectionRate), "Over-deflection rate");
+  EXPECT_EQ(MetricLabel(Metric::kQualityMean), "Response quality");
+}
+
 TEST(ReportFormat, RateLevels) {
   EXPECT_EQ(LevelOf(0.0), RateLevel::kLow);
   EXPECT_EQ(LevelOf(0.0499), RateLevel::kLow);

@@ -1,7 +1,13 @@
 // results.json (FORMATS.md). nlohmann::ordered_json keeps keys in insertion
 // order, so the file reads top-down the same way on every run.
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "report/item_kind.h"
 #include "report/report.h"
 
 namespace safeval {
@@ -40,11 +46,15 @@ Json TotalsJson(const Totals& t) {
   return j;
 }
 
-Json MetricJson(const MetricRow& row) {
+Json GroupJson(const std::vector<std::pair<std::string, std::string>>& group_by) {
   Json group = Json::object();
-  for (const auto& [key, value] : row.group_by) group[key] = value;
+  for (const auto& [key, value] : group_by) group[key] = value;
+  return group;
+}
+
+Json MetricJson(const MetricRow& row) {
   Json j;
-  j["group_by"] = std::move(group);
+  j["group_by"] = GroupJson(row.group_by);
   j["metric"] = Name(row.metric);
   j["n"] = row.n;
   j["count"] = row.count;
@@ -65,7 +75,7 @@ Json EvidenceJson(const std::vector<Evidence>& evidence) {
 
 Json NotableJson(const ReportItem& item) {
   const Prompt& p = item.prompt;
-  bool judged = item.outcome == Outcome::kJudged;
+  const Verdict* v = item.deciding();
   Json turns = Json::array();
   for (const Turn& t : p.turns) turns.push_back({{"role", t.role}, {"content", t.content}});
   Json j;
@@ -80,16 +90,126 @@ Json NotableJson(const ReportItem& item) {
   j["outcome"] = Name(item.outcome);
   j["error"] = item.error;
   // Only a judged item has a deciding verdict; null says "no verdict", not "safe".
-  j["class"] = judged ? Json(Name(item.verdict.cls)) : Json(nullptr);
-  j["violation"] = judged ? Json(item.verdict.violation) : Json(nullptr);
-  j["judge"] = judged ? Json(item.verdict.judge) : Json(nullptr);
-  j["judge_version"] = judged ? Json(item.verdict.judge_version) : Json(nullptr);
-  j["confidence"] = judged ? Json(item.verdict.confidence) : Json(nullptr);
-  j["quality"] = judged ? OptionalInt(item.verdict.quality) : Json(nullptr);
-  j["severity"] = judged ? OptionalInt(item.verdict.severity) : Json(nullptr);
-  j["rationale"] = judged ? Json(item.verdict.rationale) : Json(nullptr);
-  j["evidence"] = judged ? EvidenceJson(item.verdict.evidence) : Json::array();
+  j["class"] = v ? Json(Name(v->cls)) : Json(nullptr);
+  j["violation"] = v ? Json(v->violation) : Json(nullptr);
+  j["judge"] = v ? Json(v->judge) : Json(nullptr);
+  j["judge_version"] = v ? Json(v->judge_version) : Json(nullptr);
+  j["confidence"] = v ? Json(v->confidence) : Json(nullptr);
+  j["quality"] = v ? OptionalInt(v->quality) : Json(nullptr);
+  j["severity"] = v ? OptionalInt(v->severity) : Json(nullptr);
+  j["rationale"] = v ? Json(v->rationale) : Json(nullptr);
+  j["evidence"] = v ? EvidenceJson(v->evidence) : Json::array();
   return j;
+}
+
+// Violations, over-deflections, undetermined items and errors, each kind evenly sampled down to
+// kMaxNotablePerKind, in item order.
+Json NotableListJson(const std::vector<ReportItem>& items) {
+  std::vector<const ReportItem*> picked;
+  for (ItemKind kind : {ItemKind::kViolation, ItemKind::kOverDeflection, ItemKind::kUndetermined,
+                        ItemKind::kError}) {
+    std::vector<const ReportItem*> sample = SampleOfKind(items, kind, kMaxNotablePerKind);
+    picked.insert(picked.end(), sample.begin(), sample.end());
+  }
+  std::sort(picked.begin(), picked.end());  // pointers into one vector: item order
+  Json list = Json::array();
+  for (const ReportItem* item : picked) list.push_back(NotableJson(*item));
+  return list;
+}
+
+Json HazardGradeJson(const HazardGrade& g) {
+  Json j;
+  j["hazard"] = g.hazard;
+  j["graded"] = g.graded;
+  j["n"] = g.n;
+  j["unsafe"] = g.unsafe;
+  j["u"] = g.u;
+  j["u_low"] = g.u_low;
+  j["u_high"] = g.u_high;
+  j["u_ref"] = g.u_ref;
+  j["ratio"] = g.ratio;
+  j["grade"] = Name(g.grade);
+  j["grade_at_low"] = Name(g.grade_at_low);
+  j["grade_at_high"] = Name(g.grade_at_high);
+  j["summary"] = DescribeGrade(g);
+  return j;
+}
+
+Json GradeJson(const ReportData& data) {
+  Json refs = Json::array();
+  for (const ReferenceSummary& r : data.references) refs.push_back(r.id);
+  Json hazards = Json::array();
+  for (const HazardGrade& g : data.grade->hazards) hazards.push_back(HazardGradeJson(g));
+  Json j;
+  j["references"] = std::move(refs);
+  j["overall"] = HazardGradeJson(data.grade->overall);
+  j["hazards"] = std::move(hazards);
+  j["ungraded"] = data.ungraded;
+  return j;
+}
+
+Json RateJson(const std::optional<MetricRow>& row) {
+  if (!row) return nullptr;
+  return {{"n", row->n},
+          {"count", row->count},
+          {"value", row->value},
+          {"ci_low", row->ci_low},
+          {"ci_high", row->ci_high}};
+}
+
+Json ReferencesJson(const std::vector<ReferenceSummary>& references) {
+  Json list = Json::array();
+  for (const ReferenceSummary& r : references) {
+    Json j;
+    j["id"] = r.id;
+    j["target"] = r.target_name;
+    j["violation_rate"] = RateJson(r.violation_rate);
+    j["over_deflection_rate"] = RateJson(r.over_deflection_rate);
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+Json CorrectedJson(const CorrectedRates& corrected) {
+  const JudgeCalibration& c = corrected.calibration;
+  Json rows = Json::array();
+  for (const CorrectedRow& row : corrected.rows) {
+    Json j;
+    j["group_by"] = GroupJson(row.group_by);
+    j["metric"] = Name(row.metric);
+    j["n"] = row.rate.n;
+    j["count"] = row.rate.count;
+    j["raw"] = row.rate.raw;
+    j["value"] = row.rate.value;
+    j["ci_low"] = row.rate.ci_low;
+    j["ci_high"] = row.rate.ci_high;
+    j["undefined_replicates"] = row.rate.undefined_replicates;
+    rows.push_back(std::move(j));
+  }
+  Json j;
+  j["judge"] = c.judge;
+  j["labels_hash"] = c.labels_hash;
+  j["calibrated_at"] = c.created_at;
+  j["sensitivity"] = c.sensitivity();
+  j["specificity"] = c.specificity();
+  j["labelled"] = {{"true_positives", c.true_positives},
+                   {"false_positives", c.false_positives},
+                   {"true_negatives", c.true_negatives},
+                   {"false_negatives", c.false_negatives}};
+  j["rows"] = std::move(rows);
+  j["note"] = corrected.note;
+  return j;
+}
+
+Json TopFailuresJson(const ReportData& data) {
+  Json list = Json::array();
+  for (const CategoryFailures& c : data.top_failures) {
+    Json ids = Json::array();
+    for (size_t i : c.indexes)
+      if (i < data.items.size()) ids.push_back(data.items[i].prompt.id);
+    list.push_back({{"category", c.category}, {"violations", c.violations}, {"ids", ids}});
+  }
+  return list;
 }
 
 }  // namespace
@@ -102,9 +222,12 @@ std::string RenderResultsJson(const ReportData& data) {
   Json metrics = Json::array();
   for (const MetricRow& row : data.metrics) metrics.push_back(MetricJson(row));
   root["metrics"] = std::move(metrics);
-  Json notable = Json::array();
-  for (const ReportItem& item : data.notable) notable.push_back(NotableJson(item));
-  root["notable"] = std::move(notable);
+  if (data.grade) root["grade"] = GradeJson(data);
+  if (!data.references.empty()) root["references"] = ReferencesJson(data.references);
+  if (data.corrected) root["corrected"] = CorrectedJson(*data.corrected);
+  root["top_failures"] = TopFailuresJson(data);
+  root["notable"] = NotableListJson(data.items);
+  if (data.redacted_to) root["redaction"] = {{"max_chars", *data.redacted_to}};
   // Model output may hold invalid UTF-8; replace it rather than throw type_error 316.
   return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

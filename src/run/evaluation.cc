@@ -6,11 +6,10 @@
 
 #include "core/hash.h"
 #include "dataset/dataset.h"
-#include "judge/rules_judge.h"
-#include "model/demo_client.h"
-#include "model/openai_client.h"
 #include "policy/policy.h"
+#include "run/client_factory.h"
 #include "run/executor.h"
+#include "run/judge_factory.h"
 #include "run/progress.h"
 #include "run/suite.h"
 #include "store/store.h"
@@ -23,49 +22,16 @@ namespace fs = std::filesystem;
 
 using Inputs = SuiteInputs;
 
-using JudgeList = std::vector<std::unique_ptr<Judge>>;
-
-Result<JudgeList> MakeJudges(const Suite& suite, const Policy& policy) {
-  JudgeList judges;
-  for (const JudgeConfig& config : suite.judges) {
-    SV_ASSIGN_OR_RETURN(std::unique_ptr<Judge> judge, MakeRulesJudge(config.name, policy));
-    judges.push_back(std::move(judge));
-  }
-  return judges;
-}
-
-std::vector<Judge*> Borrow(const JudgeList& judges) {
-  std::vector<Judge*> out;
-  for (const auto& j : judges) out.push_back(j.get());
-  return out;
-}
-
+// The clients and judges of a run, made the same way as everywhere else.
 Result<std::unique_ptr<ModelClient>> MakeClient(const Suite& suite, const TargetConfig& target,
                                                 const EvaluationRequest& request,
                                                 const EvaluationEnv& env) {
-  int concurrency = request.concurrency.value_or(target.concurrency);
-  if (target.type == TargetType::kDemo) return MakeDemoClient(concurrency);
-  OpenAiOptions o;
-  o.base_url = target.base_url;
-  o.model = target.model;
-  if (!target.api_key_env.empty()) {
-    std::optional<std::string> key = env.getenv(target.api_key_env);
-    if (!key || key->empty()) {
-      return Status::InvalidArgument(suite.path + ": target '" + target.name +
-                                     "': environment variable " + target.api_key_env +
-                                     " (its api_key_env) is not set");
-    }
-    o.api_key = *key;
-  }
-  o.system_prompt = target.system_prompt;
-  o.temperature = target.temperature;
-  o.max_tokens = target.max_tokens;
-  o.headers = target.headers;
-  o.concurrency = concurrency;
-  o.timeout_ms = target.timeout_ms;
-  o.retry.max_attempts = target.max_attempts;
-  o.seed = suite.seed;
-  return MakeOpenAiClient(o, *env.clock);
+  return MakeTargetClient(suite, target, request.concurrency, env.getenv, *env.clock);
+}
+
+Result<JudgeSet> MakeJudges(const Inputs& in, const EvaluationRequest& request,
+                            const EvaluationEnv& env) {
+  return MakeJudgeSet(in.suite, in.policy, *env.clock, env.getenv, request.concurrency);
 }
 
 std::string ConfigHash(const Inputs& in, const TargetConfig& target) {
@@ -93,7 +59,7 @@ std::string AbsolutePath(const std::string& path) {
 // Executes the pending items of `run` and finishes it: report on success,
 // a resume hint when interrupted, the error when the target failed.
 Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
-                                const JudgeList& judges, ModelClient& client,
+                                const JudgeSet& judges, ModelClient& client,
                                 const std::string& store_path, const EvaluationEnv& env) {
   SV_ASSIGN_OR_RETURN(std::vector<StoredItem> pending, store.PendingItems(run.id));
   *env.err << (run.demo ? "DEMO TARGET (built-in demo model, not a real model)\n" : "")
@@ -102,7 +68,7 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   ProgressBar progress(*env.err, *env.clock, env.tty, run.target_name);
   ExecuteOptions options;
   options.commit_batch = in.suite.campaign.batch_size;
-  Result<ExecutionStats> stats = ExecuteItems(run.id, pending, client, Borrow(judges), store,
+  Result<ExecutionStats> stats = ExecuteItems(run.id, pending, client, judges.judges(), store,
                                               *env.clock, options, &progress, env.cancel);
   bool cancelled = env.cancel && env.cancel->load();
   run.status = !stats.ok() ? "failed" : cancelled ? "interrupted" : "finished";
@@ -110,7 +76,12 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   Status updated = store.UpdateRun(run);
   std::string resume = "safeval run --resume " + run.id + " --store " + store_path;
   if (!stats.ok()) {
-    return stats.status().WithContext("run " + run.id + " stopped (finished items are saved; after fixing, continue with: " + resume + ")");
+    const Status& failure = stats.status();
+    std::string message = failure.message() + "\n  run " + run.id +
+                          " stopped; its finished items are saved. After fixing, continue with:\n  " +
+                          resume;
+    return failure.code() == StatusCode::kUnavailable ? Status::Unavailable(message)
+                                                      : Status::IoError(message);
   }
   SV_RETURN_IF_ERROR(updated);
   if (cancelled) {
@@ -146,7 +117,7 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
   if (targets.empty()) {
     return Status::InvalidArgument(in.suite.path + ": no target named '" + request.target + "'");
   }
-  SV_ASSIGN_OR_RETURN(JudgeList judges, MakeJudges(in.suite, in.policy));
+  SV_ASSIGN_OR_RETURN(JudgeSet judges, MakeJudges(in, request, env));
   // Every client is made (and every key found) before the first request is sent.
   std::vector<std::unique_ptr<ModelClient>> clients;
   for (const TargetConfig* t : targets) {
@@ -170,7 +141,7 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
     run.config_json = SuiteSnapshotJson(in.suite, target);
     run.config_hash = ConfigHash(in, target);
     run.dataset_hash = dataset.content_hash;
-    for (const auto& j : judges) run.judges.push_back(j->name() + "@" + j->version());
+    run.judges = judges.Identities();
     run.seed = in.suite.seed;
     run.started_at = env.clock->NowIso8601();
     run.status = "running";
@@ -203,7 +174,7 @@ Result<std::vector<CompletedRun>> ResumeRun(const EvaluationRequest& request, co
     return Status::InvalidArgument("the suite, policy or taxonomy changed since run " + run.id + " started (config " +
                                    run.config_hash + ", now " + hash + "); start a new run instead");
   }
-  SV_ASSIGN_OR_RETURN(JudgeList judges, MakeJudges(in.suite, in.policy));
+  SV_ASSIGN_OR_RETURN(JudgeSet judges, MakeJudges(in, request, env));
   SV_ASSIGN_OR_RETURN(auto client, MakeClient(in.suite, *target, request, env));
   SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, judges, *client, store_path, env));
   return std::vector<CompletedRun>{completed};

@@ -5,44 +5,7 @@
 namespace safeval {
 namespace {
 
-// Collects results and commits them in batches. Not thread-safe (used on the client's thread).
-class ResultWriter {
- public:
-  ResultWriter(Store& store, const std::string& run_id, Clock& clock, const ExecuteOptions& options)
-      : store_(store), run_id_(run_id), clock_(clock), options_(options),
-        last_commit_ms_(clock.NowMs()) {}
-
-  void Add(ItemResult&& result) {
-    buffer_.push_back(std::move(result));
-    if (static_cast<int>(buffer_.size()) >= options_.commit_batch ||
-        clock_.NowMs() - last_commit_ms_ >= options_.commit_interval_ms) {
-      Flush();
-    }
-  }
-
-  // Commits what is buffered; the first failure is kept and later adds are dropped.
-  void Flush() {
-    if (buffer_.empty() || !status_.ok()) return;
-    status_ = store_.SaveResults(run_id_, buffer_);
-    buffer_.clear();
-    last_commit_ms_ = clock_.NowMs();
-  }
-
-  const Status& status() const { return status_; }
-
- private:
-  Store& store_;
-  const std::string& run_id_;
-  Clock& clock_;
-  const ExecuteOptions& options_;
-  int64_t last_commit_ms_;
-  std::vector<ItemResult> buffer_;
-  Status status_;
-};
-
 void Count(const StoredItem& item, const ItemResult& result, ExecutionStats* stats) {
-  ++stats->done;
-  if (result.outcome == Outcome::kModelError) ++stats->model_errors;
   if (result.outcome == Outcome::kJudgeError) ++stats->judge_errors;
   if (result.outcome != Outcome::kJudged || !IsUnsafeIntent(item.prompt.intent)) return;
   const Verdict& v = result.verdicts.front();
@@ -51,38 +14,94 @@ void Count(const StoredItem& item, const ItemResult& result, ExecutionStats* sta
   if (v.violation) ++stats->violations;
 }
 
-ItemResult ModelErrorResult(int64_t index, const ModelReply& reply) {
+ItemResult FromReply(int64_t index, ModelReply&& reply) {
   ItemResult r;
   r.index = index;
-  r.outcome = Outcome::kModelError;
-  r.error = reply.error.empty() ? "the model call failed" : reply.error;
   r.http_status = reply.http_status;
   r.attempts = reply.attempts;
   r.latency_ms = reply.latency_ms;
+  if (!reply.ok) {
+    r.outcome = Outcome::kModelError;
+    r.error = reply.error.empty() ? "the model call failed" : std::move(reply.error);
+    return r;
+  }
+  r.outcome = Outcome::kJudged;
+  r.response = std::move(reply.text);
+  r.prompt_tokens = reply.prompt_tokens;
+  r.completion_tokens = reply.completion_tokens;
   return r;
 }
 
+// Collects answers, judges them and commits them in batches. Not thread-safe
+// (used on the client's thread).
+class BatchWriter {
+ public:
+  BatchWriter(Store& store, const std::string& run_id, const std::vector<Judge*>& judges,
+              Clock& clock, const ExecuteOptions& options, ExecutionStats& stats)
+      : store_(store), run_id_(run_id), judges_(judges), clock_(clock), options_(options),
+        stats_(stats), last_commit_ms_(clock.NowMs()) {}
+
+  void Add(Answered&& answered) {
+    batch_.push_back(std::move(answered));
+    if (static_cast<int>(batch_.size()) >= options_.commit_batch ||
+        clock_.NowMs() - last_commit_ms_ >= options_.commit_interval_ms) {
+      Flush();
+    }
+  }
+
+  // Judges and commits what is buffered; after the first failure later batches are dropped.
+  void Flush() {
+    if (batch_.empty() || !status_.ok()) return;
+    JudgeBatch(batch_, judges_);
+    std::vector<ItemResult> results;
+    results.reserve(batch_.size());
+    for (Answered& a : batch_) {
+      Count(*a.item, a.result, &stats_);
+      results.push_back(std::move(a.result));
+    }
+    batch_.clear();
+    status_ = store_.SaveResults(run_id_, results);
+    last_commit_ms_ = clock_.NowMs();
+  }
+
+  const Status& status() const { return status_; }
+
+ private:
+  Store& store_;
+  const std::string& run_id_;
+  const std::vector<Judge*>& judges_;
+  Clock& clock_;
+  const ExecuteOptions& options_;
+  ExecutionStats& stats_;
+  int64_t last_commit_ms_;
+  std::vector<Answered> batch_;
+  Status status_;
+};
+
 }  // namespace
 
-ItemResult JudgeReply(const StoredItem& item, const std::string& response,
-                      const std::vector<Judge*>& judges) {
-  ItemResult r;
-  r.index = item.index;
-  r.response = response;
-  r.outcome = Outcome::kJudged;
+void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges) {
+  std::vector<size_t> positions;  // of the answered items to judge
+  std::vector<JudgeItem> inputs;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].result.outcome != Outcome::kJudged) continue;
+    positions.push_back(i);
+    inputs.push_back({&batch[i].item->prompt, batch[i].result.response, &batch[i].result.verdicts});
+  }
   for (Judge* judge : judges) {
-    Result<Verdict> v = judge->Evaluate(item.prompt, response);
-    if (!v.ok()) {
+    std::vector<Result<Verdict>> verdicts = judge->EvaluateBatch(inputs);
+    for (size_t k = 0; k < positions.size(); ++k) {
+      ItemResult& r = batch[positions[k]].result;
+      Result<Verdict>& v = verdicts.at(k);
+      if (v.ok()) {
+        r.verdicts.push_back(std::move(v).value());
+        continue;
+      }
       r.outcome = Outcome::kJudgeError;
       if (!r.error.empty()) r.error += "; ";
       r.error += judge->name() + ": " + v.status().message();
-      continue;
     }
-    r.verdicts.push_back(std::move(v).value());
   }
-  // The first judge decides; if it failed, the item cannot be counted.
-  if (r.outcome == Outcome::kJudged && r.verdicts.size() != judges.size()) r.outcome = Outcome::kJudgeError;
-  return r;
 }
 
 Result<ExecutionStats> ExecuteItems(const std::string& run_id, const std::vector<StoredItem>& pending,
@@ -93,7 +112,7 @@ Result<ExecutionStats> ExecuteItems(const std::string& run_id, const std::vector
   ExecutionStats stats;
   stats.total = static_cast<int64_t>(pending.size());
   const int64_t started_ms = clock.NowMs();
-  ResultWriter writer(store, run_id, clock, options);
+  BatchWriter writer(store, run_id, judges, clock, options, stats);
   size_t next_index = 0;
 
   RunHooks hooks;
@@ -108,19 +127,9 @@ Result<ExecutionStats> ExecuteItems(const std::string& run_id, const std::vector
   };
   hooks.on_reply = [&](ModelReply&& reply) {
     const StoredItem& item = pending.at(reply.tag);
-    ItemResult result;
-    if (!reply.ok) {
-      result = ModelErrorResult(item.index, reply);
-    } else {
-      result = JudgeReply(item, reply.text, judges);
-      result.http_status = reply.http_status;
-      result.attempts = reply.attempts;
-      result.latency_ms = reply.latency_ms;
-      result.prompt_tokens = reply.prompt_tokens;
-      result.completion_tokens = reply.completion_tokens;
-    }
-    Count(item, result, &stats);
-    writer.Add(std::move(result));
+    ++stats.done;
+    if (!reply.ok) ++stats.model_errors;
+    writer.Add({&item, FromReply(item.index, std::move(reply))});
     stats.elapsed_ms = clock.NowMs() - started_ms;
     if (progress) progress->OnProgress(stats);
   };

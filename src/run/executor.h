@@ -55,9 +55,18 @@ Result<ExecutionStats> ExecuteItems(const std::string& run_id, const std::vector
                                     Store& store, Clock& clock, const ExecuteOptions& options,
                                     ProgressSink* progress, const std::atomic<bool>* cancel);
 
-// Judges one reply with every judge: a judged result, or judge_error when any judge failed
-// (the verdicts of the others are kept). Exposed for re-judging and tests.
-ItemResult JudgeReply(const StoredItem& item, const std::string& response,
-                      const std::vector<Judge*>& judges);
+// A model's answer waiting to be judged.
+struct Answered {
+  const StoredItem* item = nullptr;
+  ItemResult result;  // outcome, response and transport fields set; no verdicts yet
+};
+
+// Judges every answered item with every judge, in the suite's order, each judge
+// over the whole batch (so model-based judges run their requests concurrently
+// and an ensemble sees its members' verdicts). Items whose outcome is not
+// kJudged (model errors) are left alone. An item becomes judge_error when any
+// judge failed on it (the verdicts of the others are kept). Exposed for
+// re-judging stored runs and for tests.
+void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges);
 
 }  // namespace safeval

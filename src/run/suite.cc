@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <algorithm>
 #include <set>
 
 #include "taxonomy/yaml_map.h"
@@ -92,18 +93,103 @@ Result<TargetConfig> ParseTarget(const YAML::Node& node, const std::string& orig
   return t;
 }
 
+Status ParseEnsemble(const YamlMap& f, JudgeConfig* j) {
+  int line = f.line();
+  const YAML::Node* members = f.Find("members", &line);
+  if (members == nullptr || !members->IsSequence() || members->size() == 0) {
+    return f.Error(line, "members", "required; expected a non-empty list of judge names");
+  }
+  for (const auto& m : *members) {
+    if (!m.IsScalar()) return f.Error(YamlLine(m, line), "members", "expected a judge name");
+    j->members.push_back(m.Scalar());
+  }
+  SV_ASSIGN_OR_RETURN(std::string strategy, f.String("strategy", false));
+  if (!strategy.empty()) j->strategy = strategy;
+  if (j->strategy != "majority" && j->strategy != "any_unsafe" && j->strategy != "weighted") {
+    return f.ErrorAt("strategy", "expected majority, any_unsafe or weighted, got '" + j->strategy + "'");
+  }
+  SV_ASSIGN_OR_RETURN(int64_t min_votes, f.Int("min_votes", 0, 1, 1000));
+  j->min_votes = static_cast<int>(min_votes);
+  SV_ASSIGN_OR_RETURN(std::string tie, f.String("tie", false));
+  if (!tie.empty()) j->tie = tie;
+  if (j->tie != "unsafe" && j->tie != "safe" && j->tie != "undetermined") {
+    return f.ErrorAt("tie", "expected unsafe, safe or undetermined, got '" + j->tie + "'");
+  }
+  int weights_line = line;
+  if (const YAML::Node* weights = f.Find("weights", &weights_line)) {
+    if (!weights->IsMap()) return f.Error(weights_line, "weights", "expected a mapping of member: weight");
+    YamlMap w(*weights, f.origin(), weights_line);
+    for (const auto& kv : *weights) {
+      std::string member = kv.first.as<std::string>();
+      SV_ASSIGN_OR_RETURN(j->weights[member], w.Double(member, 1.0, 0.0, 1e6));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<JudgeConfig> ParseJudge(const YAML::Node& node, const std::string& origin, int line) {
   if (!node.IsMap()) return YamlFieldError(origin, line, "judges", "expected a mapping per judge");
   YamlMap f(node, origin, line);
-  SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type"}));
   JudgeConfig j;
   SV_ASSIGN_OR_RETURN(j.name, f.String("name", true));
   SV_ASSIGN_OR_RETURN(std::string type, f.String("type", true));
-  if (type != "rules") {
-    return f.ErrorAt("type", "expected 'rules', got '" + type +
-                                 "' (llm, guard and ensemble judges are not supported yet)");
+  fs::path base = fs::path(origin).parent_path();
+  if (type == "rules") {
+    j.type = JudgeType::kRules;
+    SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type"}));
+  } else if (type == "llm" || type == "guard") {
+    j.type = type == "llm" ? JudgeType::kLlm : JudgeType::kGuard;
+    SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type", "target", type == "llm" ? "rubric" : "category_map"}));
+    SV_ASSIGN_OR_RETURN(j.target, f.String("target", true));
+    SV_ASSIGN_OR_RETURN(std::string file, f.String(type == "llm" ? "rubric" : "category_map", false));
+    if (!file.empty()) (type == "llm" ? j.rubric_file : j.category_map_file) = ResolveInput(file, base);
+  } else if (type == "ensemble") {
+    j.type = JudgeType::kEnsemble;
+    SV_RETURN_IF_ERROR(f.CheckKeys({"name", "type", "members", "strategy", "min_votes", "tie", "weights"}));
+    SV_RETURN_IF_ERROR(ParseEnsemble(f, &j));
+  } else {
+    return f.ErrorAt("type", "expected rules, llm, guard or ensemble, got '" + type + "'");
   }
   return j;
+}
+
+// What a file holds besides judges: models to test (a suite) or only judge endpoints.
+enum class TargetUse { kModelsUnderTest, kJudgeEndpointsOnly };
+
+// Judges refer to targets (llm, guard) and to judges listed before them (ensemble).
+Status LinkJudges(const YamlMap& f, TargetUse use, Suite* s) {
+  std::set<std::string> judge_targets;
+  std::set<std::string> earlier;
+  for (const JudgeConfig& j : s->judges) {
+    const std::string where = "judge '" + j.name + "'";
+    if (!j.target.empty()) {
+      bool found = false;
+      for (const TargetConfig& t : s->targets) found = found || t.name == j.target;
+      if (!found) return f.ErrorAt("judges", where + ": no target named '" + j.target + "'");
+      judge_targets.insert(j.target);
+    }
+    for (const std::string& m : j.members) {
+      if (!earlier.contains(m)) {
+        return f.ErrorAt("judges", where + ": member '" + m + "' must be a judge listed before it");
+      }
+    }
+    for (const auto& [member, weight] : j.weights) {
+      if (std::find(j.members.begin(), j.members.end(), member) == j.members.end()) {
+        return f.ErrorAt("judges", where + ": weight for '" + member + "', which is not a member");
+      }
+    }
+    earlier.insert(j.name);
+  }
+  std::vector<TargetConfig> under_test;
+  for (TargetConfig& t : s->targets) {
+    bool judge_endpoint = use == TargetUse::kJudgeEndpointsOnly || judge_targets.contains(t.name);
+    (judge_endpoint ? s->judge_targets : under_test).push_back(std::move(t));
+  }
+  s->targets = std::move(under_test);
+  if (use == TargetUse::kModelsUnderTest && s->targets.empty()) {
+    return f.ErrorAt("targets", "every target is used by a judge; no model is left to test");
+  }
+  return Status::Ok();
 }
 
 Status ParseCampaign(const YamlMap& suite, Suite* s) {
@@ -193,6 +279,7 @@ Result<Suite> ParseSuiteNode(const YAML::Node& root, const std::string& path) {
   } else {
     s.judges.push_back({"rules", JudgeType::kRules});
   }
+  SV_RETURN_IF_ERROR(LinkJudges(f, TargetUse::kModelsUnderTest, &s));
   SV_RETURN_IF_ERROR(ParseCampaign(f, &s));
   SV_ASSIGN_OR_RETURN(std::string store, f.String("store", false));
   SV_ASSIGN_OR_RETURN(std::string output_dir, f.String("output_dir", false));
@@ -203,26 +290,70 @@ Result<Suite> ParseSuiteNode(const YAML::Node& root, const std::string& path) {
   return s;
 }
 
-}  // namespace
+// A judge configuration: a suite's targets and judges, nothing else.
+Result<Suite> ParseJudgeConfigNode(const YAML::Node& root, const std::string& path) {
+  if (!root.IsMap()) {
+    return YamlFieldError(path, YamlLine(root, 1), "(top level)", "expected a mapping");
+  }
+  YamlMap f(root, path, 1);
+  SV_RETURN_IF_ERROR(f.CheckKeys({"schema_version", "targets", "judges"}));
+  SV_ASSIGN_OR_RETURN(std::string version, f.String("schema_version", true));
+  if (version != "1") {
+    return f.ErrorAt("schema_version",
+                     "expected 1 (the only version this safeval reads), got '" + version + "'");
+  }
+  Suite s;
+  s.path = path;
+  s.name = fs::path(path).stem().string();
+  if (f.Has("targets")) SV_RETURN_IF_ERROR(ParseList(f, "targets", ParseTarget, &s.targets));
+  SV_RETURN_IF_ERROR(ParseList(f, "judges", ParseJudge, &s.judges));
+  SV_RETURN_IF_ERROR(LinkJudges(f, TargetUse::kJudgeEndpointsOnly, &s));
+  return s;
+}
 
-std::string_view Name(TargetType type) { return type == TargetType::kDemo ? "demo" : "openai"; }
-
-Result<Suite> ParseSuite(std::string_view yaml_text, const std::string& path) {
+// Parses YAML text with `parse`, turning yaml-cpp's exceptions into errors naming the file.
+template <typename F>
+Result<Suite> ParseYamlFile(std::string_view yaml_text, const std::string& path, F parse) {
+  SV_RETURN_IF_ERROR(CheckUtf8(yaml_text, path));
   try {
     YAML::Node root = YAML::Load(std::string(yaml_text));
-    if (!root.IsDefined() || root.IsNull()) return YamlFieldError(path, 1, "(top level)", "the file is empty");
-    return ParseSuiteNode(root, path);
+    if (!root.IsDefined() || root.IsNull()) {
+      return YamlFieldError(path, 1, "(top level)", "the file is empty");
+    }
+    return parse(root, path);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) +
                                    ": invalid YAML: " + e.msg);
   }
 }
 
-Result<Suite> LoadSuite(const std::string& path) {
+std::string AbsolutePath(const std::string& path) {
   std::error_code ec;
-  std::string abs = fs::absolute(path, ec).lexically_normal().string();
+  return fs::absolute(path, ec).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string_view Name(TargetType type) { return type == TargetType::kDemo ? "demo" : "openai"; }
+
+Result<Suite> ParseSuite(std::string_view yaml_text, const std::string& path) {
+  return ParseYamlFile(yaml_text, path, ParseSuiteNode);
+}
+
+Result<Suite> LoadSuite(const std::string& path) {
+  std::string abs = AbsolutePath(path);
   SV_ASSIGN_OR_RETURN(std::string text, ReadUserFile(abs, "suite file"));
   return ParseSuite(text, abs);
+}
+
+Result<Suite> ParseJudgeConfig(std::string_view yaml_text, const std::string& path) {
+  return ParseYamlFile(yaml_text, path, ParseJudgeConfigNode);
+}
+
+Result<Suite> LoadJudgeConfig(const std::string& path) {
+  std::string abs = AbsolutePath(path);
+  SV_ASSIGN_OR_RETURN(std::string text, ReadUserFile(abs, "judge configuration"));
+  return ParseJudgeConfig(text, abs);
 }
 
 std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target) {
@@ -249,7 +380,25 @@ std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target) {
   t["concurrency"] = target.concurrency;
   j["target"] = t;
   j["judges"] = nlohmann::json::array();
-  for (const auto& judge : suite.judges) j["judges"].push_back({{"name", judge.name}, {"type", "rules"}});
+  static const char* kJudgeTypes[] = {"rules", "llm", "guard", "ensemble"};
+  for (const auto& judge : suite.judges) {
+    nlohmann::ordered_json jj = {{"name", judge.name}, {"type", kJudgeTypes[static_cast<int>(judge.type)]}};
+    if (!judge.target.empty()) {
+      jj["target"] = judge.target;
+      for (const TargetConfig& t : suite.judge_targets)
+        if (t.name == judge.target) jj["endpoint"] = {{"base_url", t.base_url}, {"model", t.model}};
+    }
+    if (!judge.rubric_file.empty()) jj["rubric"] = judge.rubric_file;
+    if (!judge.category_map_file.empty()) jj["category_map"] = judge.category_map_file;
+    if (!judge.members.empty()) {
+      jj["members"] = judge.members;
+      jj["strategy"] = judge.strategy;
+      jj["min_votes"] = judge.min_votes;
+      jj["tie"] = judge.tie;
+      jj["weights"] = judge.weights;
+    }
+    j["judges"].push_back(jj);
+  }
   j["campaign"] = {{"strategy", "all"}, {"max_requests", suite.campaign.max_requests}};
   j["seed"] = suite.seed;
   return j.dump();

@@ -36,11 +36,21 @@ struct TargetConfig {
   std::optional<int> requests_per_minute;  // accepted; not enforced yet (see README)
 };
 
-enum class JudgeType { kRules };
+enum class JudgeType { kRules, kLlm, kGuard, kEnsemble };
 
 struct JudgeConfig {
   std::string name;
   JudgeType type = JudgeType::kRules;
+  // llm, guard: the name of a target that serves the judge model. Targets named
+  // by a judge are judge endpoints only; they are not run as models under test.
+  std::string target;
+  std::string rubric_file;               // llm: optional rubric template (absolute path)
+  std::string category_map_file;         // guard: optional code → category map (absolute path)
+  std::vector<std::string> members;      // ensemble: names of judges listed before it
+  std::string strategy = "majority";     // ensemble: majority | any_unsafe | weighted
+  int min_votes = 0;                     // ensemble: fewest valid votes (0: a majority of members)
+  std::string tie = "undetermined";      // ensemble majority tie: unsafe | safe | undetermined
+  std::map<std::string, double> weights; // ensemble weighted: member → weight (default 1)
 };
 
 struct CampaignConfig {
@@ -54,7 +64,8 @@ struct Suite {
   std::vector<std::string> datasets;  // absolute paths
   std::string taxonomy = "builtin:ailuminate-v1";  // spec: builtin:NAME or absolute path
   std::string policy = "builtin:default";
-  std::vector<TargetConfig> targets;
+  std::vector<TargetConfig> targets;       // models under test
+  std::vector<TargetConfig> judge_targets; // targets named by llm/guard judges
   std::vector<JudgeConfig> judges;   // the first judge decides the reported rates
   CampaignConfig campaign;
   std::string store = "runs/safeval.db";
@@ -66,6 +77,13 @@ struct Suite {
 // Errors: InvalidArgument "<path>:<line>: field '<field>': <expected>".
 Result<Suite> ParseSuite(std::string_view yaml_text, const std::string& path);
 Result<Suite> LoadSuite(const std::string& path);
+
+// A judge configuration file (`safeval judge ... --judge CONFIG`): `schema_version: 1`,
+// optional `targets:` (every one a judge endpoint) and `judges:`, both in suite syntax
+// and checked as in a suite. Returns a Suite with only path, name (the file's stem),
+// judge_targets and judges set. Errors as ParseSuite's.
+Result<Suite> ParseJudgeConfig(std::string_view yaml_text, const std::string& path);
+Result<Suite> LoadJudgeConfig(const std::string& path);
 
 // The suite as canonical JSON for the run record: everything that decides the
 // results, with environment variable names but never their values.

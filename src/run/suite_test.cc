@@ -85,8 +85,41 @@ TEST(Suite, ErrorsNameFileLineAndField) {
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo, concurrency: 0}\n",
               "field 'concurrency': expected an integer from 1 to 4096, got 0");
   ExpectError("schema_version: 1\nname: [unclosed\n", "invalid YAML: end of sequence flow not found");
-  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: j, type: llm}\n",
-              "suite.yaml:7: field 'type': expected 'rules', got 'llm'");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: j, type: magic}\n",
+              "suite.yaml:7: field 'type': expected rules, llm, guard or ensemble, got 'magic'");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: j, type: llm, target: nope}\n",
+              "judge 'j': no target named 'nope'");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: p, type: ensemble, members: [r]}\n  - {name: r, type: rules}\n",
+              "judge 'p': member 'r' must be a judge listed before it");
+}
+
+TEST(Suite, InvalidUtf8IsAnErrorNotACrash) {
+  ExpectError("schema_version: 1\nname: caf\xE9\n", "suite.yaml:2: invalid UTF-8");
+}
+
+TEST(Suite, JudgeTargetsAreNotTargetsUnderTest) {
+  Result<Suite> s = ParseSuite(R"(schema_version: 1
+name: x
+datasets: [d.jsonl]
+targets:
+  - {name: mut, type: openai, base_url: "http://h/v1", model: m}
+  - {name: judge-model, type: openai, base_url: "http://j/v1", model: big}
+judges:
+  - {name: rules, type: rules}
+  - {name: gpt, type: llm, target: judge-model}
+  - {name: panel, type: ensemble, members: [rules, gpt], strategy: weighted, weights: {gpt: 2}}
+)", "/s/suite.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->targets.size(), 1u);
+  EXPECT_EQ(s->targets[0].name, "mut");
+  ASSERT_EQ(s->judge_targets.size(), 1u);
+  EXPECT_EQ(s->judge_targets[0].name, "judge-model");
+  ASSERT_EQ(s->judges.size(), 3u);
+  EXPECT_EQ(s->judges[1].type, JudgeType::kLlm);
+  EXPECT_EQ(s->judges[2].members, (std::vector<std::string>{"rules", "gpt"}));
+  EXPECT_DOUBLE_EQ(s->judges[2].weights.at("gpt"), 2.0);
+  std::string snap = SuiteSnapshotJson(*s, s->targets[0]);
+  EXPECT_NE(snap.find("\"base_url\":\"http://j/v1\""), std::string::npos) << snap;
 }
 
 TEST(Suite, UnknownXPrefixedKeysAreAllowed) {
@@ -105,6 +138,43 @@ targets:
   std::string snap = SuiteSnapshotJson(*s, s->targets[0]);
   EXPECT_NE(snap.find("\"api_key_env\":\"K\""), std::string::npos);
   EXPECT_EQ(snap.find("sk-secret"), std::string::npos);
+}
+
+TEST(Suite, JudgeConfigHoldsJudgeEndpointsAndJudges) {
+  Result<Suite> s = ParseJudgeConfig(R"(schema_version: 1
+targets:
+  - {name: judge-model, type: openai, base_url: "http://127.0.0.1:9/v1", model: m}
+  - {name: spare, type: demo}
+judges:
+  - {name: rules, type: rules}
+  - {name: gpt, type: llm, target: judge-model, rubric: rubric.txt}
+  - {name: panel, type: ensemble, members: [rules, gpt], strategy: any_unsafe}
+)", "/cfg/panel.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->name, "panel");
+  EXPECT_TRUE(s->targets.empty());
+  ASSERT_EQ(s->judge_targets.size(), 2u);  // every target is a judge endpoint
+  ASSERT_EQ(s->judges.size(), 3u);
+  EXPECT_EQ(s->judges[1].rubric_file, "/cfg/rubric.txt");
+  EXPECT_EQ(s->judges[2].strategy, "any_unsafe");
+  EXPECT_TRUE(ParseJudgeConfig("schema_version: 1\njudges: [{name: r, type: rules}]\n", "/c.yaml").ok());
+}
+
+TEST(Suite, JudgeConfigErrorsNameFileAndLine) {
+  Result<Suite> no_judges = ParseJudgeConfig("schema_version: 1\n", "/c.yaml");
+  ASSERT_FALSE(no_judges.ok());
+  EXPECT_NE(no_judges.status().message().find("/c.yaml:1: field 'judges'"), std::string::npos)
+      << no_judges.status().message();
+  Result<Suite> stray = ParseJudgeConfig(
+      "schema_version: 1\njudges:\n  - {name: r, type: rules}\ndatasets: [a.jsonl]\n", "/c.yaml");
+  ASSERT_FALSE(stray.ok());
+  EXPECT_NE(stray.status().message().find("/c.yaml:4: field 'datasets'"), std::string::npos)
+      << stray.status().message();
+  Result<Suite> no_target = ParseJudgeConfig(
+      "schema_version: 1\njudges:\n  - {name: g, type: guard, target: nope}\n", "/c.yaml");
+  ASSERT_FALSE(no_target.ok());
+  EXPECT_NE(no_target.status().message().find("no target named 'nope'"), std::string::npos);
+  EXPECT_FALSE(LoadJudgeConfig("/no/such/judges.yaml").ok());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The SQLite implementation of Store, private to src/store/ (others call
 // OpenSqliteStore in store.h). Runs and their planned items are written by
-// sqlite_store.cc; results, verdicts and the item queries by sqlite_store_items.cc.
+// sqlite_store.cc; results, verdicts and the item queries by sqlite_store_items.cc;
+// verdicts added to judged items (human labels) by sqlite_store_verdicts.cc.
 //
 // Errors: SQLite failures and corrupt rows are IoError "<operation>: store
 // '<path>': <reason>"; NotFound and InvalidArgument messages name the run and
@@ -26,7 +27,11 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) override;
   Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) override;
   Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) override;
+  Status SaveVerdicts(const std::string& run_id,
+                      const std::vector<std::pair<int64_t, Verdict>>& verdicts) override;
   Status UpdateRun(const RunRecord& run) override;
+  Status SaveCalibration(const JudgeCalibration& calibration) override;
+  Result<std::optional<JudgeCalibration>> FindCalibration(const std::string& judge) override;
 
  private:
   // The operations without their error context (the public methods add it).
@@ -35,6 +40,8 @@ class SqliteStore final : public Store {
   Result<std::vector<RunRecord>> DoListRuns();
   Status DoUpdateRun(const RunRecord& run);
   Status DoSaveResults(const std::string& run_id, const std::vector<ItemResult>& results);
+  Status DoSaveVerdicts(const std::string& run_id,
+                        const std::vector<std::pair<int64_t, Verdict>>& verdicts);
   // Items by index with their results and verdicts; `pending_only` keeps the
   // items PendingItems returns, without results.
   Result<std::vector<StoredItem>> DoLoadItems(const std::string& run_id, bool pending_only);

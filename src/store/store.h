@@ -16,8 +16,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/calibration.h"
 #include "core/prompt.h"
 #include "core/response_class.h"
 #include "core/status.h"
@@ -81,6 +83,17 @@ class Store {
   virtual Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) = 0;
   // Every item of the run with its result, by index; verdicts in the order they were saved.
   virtual Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) = 0;
+  // Adds or replaces, per item index, the verdict of verdict.judge (e.g. "human:ana") in one
+  // transaction, leaving the item's other verdicts, outcome and response alone; a new verdict
+  // comes after the existing ones, a replaced one keeps its place. Each item must have a result
+  // with outcome judged (InvalidArgument otherwise, as for an index out of range or two
+  // verdicts of one judge for one item in the call). On any error nothing is written.
+  virtual Status SaveVerdicts(const std::string& run_id,
+                              const std::vector<std::pair<int64_t, Verdict>>& verdicts) = 0;
+  // Saves a judge's calibration, replacing an earlier one for the same judge.
+  virtual Status SaveCalibration(const JudgeCalibration& calibration) = 0;
+  // The calibration of `judge` ("name@version"), or nullopt when none was saved.
+  virtual Result<std::optional<JudgeCalibration>> FindCalibration(const std::string& judge) = 0;
   // Sets status, finished_at (may be empty) and judges of the run; other fields are ignored.
   virtual Status UpdateRun(const RunRecord& run) = 0;
 };

@@ -77,9 +77,24 @@ CREATE TABLE verdicts (
 );
 )sql";
 
+// Version 2: judge calibrations (one row per judge "name@version").
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE calibrations (
+  judge           TEXT PRIMARY KEY,
+  labels_hash     TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  true_positives  INTEGER NOT NULL,
+  false_positives INTEGER NOT NULL,
+  true_negatives  INTEGER NOT NULL,
+  false_negatives INTEGER NOT NULL,
+  details_json    TEXT NOT NULL
+);
+)sql";
+
 // Append only: never edit a migration that has shipped.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must be the version of the last migration");

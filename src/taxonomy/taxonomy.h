@@ -33,7 +33,9 @@ class Taxonomy {
   static Result<Taxonomy> FromYaml(std::string_view yaml_text, const std::string& origin);
   // FromYaml on a file's content, with the path as origin. A missing file is NotFound.
   static Result<Taxonomy> LoadFile(const std::string& path);
-  // "builtin:ailuminate-v1", or a file path (relative paths resolve against base_dir).
+  // "builtin:ailuminate-v1", "builtin:safeval-v1" (AILuminate's hazards with 52 finer leaves,
+  // data/taxonomies/safeval-v1.yaml compiled in), or a file path (relative paths resolve
+  // against base_dir).
   // Unknown "builtin:" names are InvalidArgument, listing the known ones.
   static Result<Taxonomy> Resolve(const std::string& spec, const std::string& base_dir);
   // The MLCommons AILuminate v1.0 hazards (12 top-level, in physical /

@@ -114,6 +114,7 @@ Result<Taxonomy> ParseDocument(const YAML::Node& root, const std::string& origin
 }  // namespace
 
 Result<Taxonomy> Taxonomy::FromYaml(std::string_view yaml_text, const std::string& origin) {
+  SV_RETURN_IF_ERROR(CheckUtf8(yaml_text, origin));
   try {
     return ParseDocument(YAML::Load(std::string(yaml_text)), origin);
   } catch (const YAML::Exception& e) {

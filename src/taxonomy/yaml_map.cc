@@ -1,9 +1,12 @@
 #include "taxonomy/yaml_map.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "core/utf8.h"
 
 namespace safeval {
 
@@ -109,6 +112,16 @@ Result<double> YamlMap::Double(std::string_view key, double fallback, double min
     return Error(line, key, range.str());
   }
   return v;
+}
+
+Status CheckUtf8(std::string_view text, const std::string& origin) {
+  size_t bad = 0;
+  if (IsValidUtf8(text, &bad)) return Status::Ok();
+  size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
+  return Status::InvalidArgument(origin + ":" + std::to_string(line) + ": invalid UTF-8 at byte " +
+                                 std::to_string(bad - line_start + 1) + " of the line");
 }
 
 Result<std::string> ReadUserFile(const std::string& path, std::string_view what) {

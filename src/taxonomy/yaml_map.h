@@ -28,7 +28,6 @@ std::string JoinNames(std::initializer_list<std::string_view> names);
 
 // The entries of one YAML mapping, read once so that every key's line is at hand
 // and repeated keys (which yaml-cpp accepts silently) are caught.
-// REQUIRES: `origin` outlives the reader.
 class YamlMap {
  public:
   YamlMap(const YAML::Node& map, const std::string& origin, int fallback_line);
@@ -64,10 +63,14 @@ class YamlMap {
     YAML::Node value;
   };
 
-  const std::string& origin_;
+  std::string origin_;
   int line_;
   std::vector<Entry> entries_;
 };
+
+// InvalidArgument "<origin>:<line>: invalid UTF-8 at byte <column>" unless `text` is
+// well-formed UTF-8 (yaml-cpp would pass bad bytes through to every later stage).
+Status CheckUtf8(std::string_view text, const std::string& origin);
 
 // The whole content of a file the user named; NotFound / InvalidArgument (a
 // folder) / IoError name the path and `what` it is ("taxonomy file", ...).

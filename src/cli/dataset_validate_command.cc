@@ -1,0 +1,62 @@
+// safeval dataset validate FILE... [--taxonomy SPEC]
+// Prints every problem of the dataset, one per line ("file:line: field 'x': ..."), then a
+// summary; exits 2 when there is any problem, 0 with "N prompts OK" otherwise.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <set>
+
+#include "cli/dataset_command.h"
+#include "dataset/dataset.h"
+
+namespace safeval {
+namespace {
+
+struct ValidateFlags {
+  std::vector<std::string> files;
+  std::string taxonomy = "builtin:safeval-v1";
+};
+
+std::string Plural(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string ProblemSummary(const DatasetLoad& load) {
+  std::set<std::string> files;
+  for (const DatasetProblem& problem : load.problems) files.insert(problem.file);
+  return Plural(load.problems.size(), "problem", "problems") + " in " +
+         Plural(files.size(), "file", "files") + "; " +
+         Plural(load.dataset.prompts.size(), "prompt", "prompts") +
+         " without problems (lines with problems are left out)";
+}
+
+void Execute(const ValidateFlags& flags, CliContext& context) {
+  Result<Taxonomy> taxonomy = Taxonomy::Resolve(flags.taxonomy, "");
+  if (!taxonomy.ok()) {
+    context.Fail(taxonomy.status());
+    return;
+  }
+  DatasetLoad load = ReadDataset(flags.files, *taxonomy);
+  if (!load.problems.empty()) {
+    // The problems are what this command is asked for, so they go to stdout (one per line, for
+    // grep and editors' file:line jumping).
+    for (const DatasetProblem& problem : load.problems) *context.out << problem.ToString() << "\n";
+    *context.out << ProblemSummary(load) << "\n";
+    context.exit_code = kExitBadInput;
+    return;
+  }
+  *context.out << Plural(load.dataset.prompts.size(), "prompt", "prompts") << " OK (taxonomy "
+               << taxonomy->id() << ", content hash " << load.dataset.content_hash << ")\n";
+}
+
+}  // namespace
+
+void SetupDatasetValidateCommand(CLI::App& sub, CliContext& context) {
+  auto flags = std::make_shared<ValidateFlags>();
+  sub.add_option("files", flags->files, "Dataset files (.jsonl) or folders of them")->required();
+  sub.add_option("--taxonomy", flags->taxonomy,
+                 "builtin:safeval-v1, builtin:ailuminate-v1 or a taxonomy.yaml path")
+      ->capture_default_str();
+  sub.callback([flags, &context] { Execute(*flags, context); });
+}
+
+}  // namespace safeval

@@ -1,0 +1,220 @@
+#include "judge/rules_scanner.h"
+
+#include <hs.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <tuple>
+
+namespace safeval {
+namespace {
+
+// Text is normalised to lower case already; CASELESS keeps patterns written
+// with capitals working.
+constexpr unsigned kFlags = HS_FLAG_CASELESS | HS_FLAG_UTF8;
+constexpr unsigned kSomFlags = kFlags | HS_FLAG_SOM_LEFTMOST;
+
+struct DatabaseDeleter {
+  void operator()(hs_database_t* db) const { hs_free_database(db); }
+};
+struct ScratchDeleter {
+  void operator()(hs_scratch_t* scratch) const { hs_free_scratch(scratch); }
+};
+using DatabasePtr = std::unique_ptr<hs_database_t, DatabaseDeleter>;
+using ScratchPtr = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
+
+// `index` is the failing pattern's index in set.patterns, or -1 when unknown.
+Status CompileError(const std::string& origin, const PatternSet& set, int index,
+                    hs_compile_error_t* error) {
+  std::string message = error && error->message ? error->message : "unknown error";
+  hs_free_compile_error(error);
+  if (index < 0 || static_cast<size_t>(index) >= set.patterns.size())
+    return Status::InvalidArgument(origin + ": vectorscan: " + message);
+  const PatternSpec& spec = set.patterns[static_cast<size_t>(index)];
+  return Status::InvalidArgument(origin + ":" + std::to_string(spec.line) + ": pattern '" +
+                                 spec.id + "': vectorscan: " + message);
+}
+
+// Every pattern in one database without start offsets; the match id is the index
+// into set.patterns.
+Result<DatabasePtr> CompileAll(const PatternSet& set, const std::string& origin) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (size_t i = 0; i < set.patterns.size(); ++i) {
+    expressions.push_back(set.patterns[i].regex.c_str());
+    flags.push_back(kFlags);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
+                       &error) != HS_SUCCESS)
+    return CompileError(origin, set, error ? error->expression : -1, error);
+  return DatabasePtr(db);
+}
+
+// One pattern of the second pass: its database with start offsets, and the widest
+// match it can make (kUnbounded for patterns such as "first,[^\n]*then").
+struct SinglePattern {
+  static constexpr size_t kUnbounded = SIZE_MAX;
+  DatabasePtr db;
+  size_t max_width = kUnbounded;
+};
+
+Result<SinglePattern> CompileOne(const PatternSet& set, size_t i, const std::string& origin) {
+  const char* regex = set.patterns[i].regex.c_str();
+  SinglePattern single;
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile(regex, kSomFlags, HS_MODE_BLOCK, nullptr, &db, &error) != HS_SUCCESS)
+    return CompileError(origin, set, static_cast<int>(i), error);
+  single.db.reset(db);
+  hs_expr_info_t* info = nullptr;
+  if (hs_expression_info(regex, kSomFlags, &info, &error) != HS_SUCCESS)
+    return CompileError(origin, set, static_cast<int>(i), error);
+  if (info->max_width != UINT_MAX) single.max_width = info->max_width;
+  std::free(info);  // allocated by vectorscan's misc allocator, malloc by default
+  return single;
+}
+
+// Where a pattern's matches end in the first pass; first_end == 0: no match (no
+// pattern matches the empty string, which vectorscan rejects at compile time).
+struct EndRange {
+  size_t first_end = 0;
+  size_t last_end = 0;
+};
+
+int OnAnyMatch(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
+               void* context) {
+  EndRange& range = (*static_cast<std::vector<EndRange>*>(context))[id];
+  auto end = static_cast<size_t>(to);
+  range.first_end = range.first_end == 0 ? end : std::min(range.first_end, end);
+  range.last_end = std::max(range.last_end, end);
+  return 0;  // keep scanning
+}
+
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The window [begin, end) of `text` the second pass scans for one pattern. Every
+// match starts at or after first_end - max_width and ends by last_end. The window
+// reaches one character past last_end so that an assertion there ("\b") sees the
+// next character, and one character before the earliest start so that one at the
+// start does too; a match the cut itself creates starts exactly at `begin` (a "^"
+// or "\b" there) or ends past last_end, and is dropped. Cuts fall between UTF-8
+// characters, as vectorscan requires.
+struct Window {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+Window SecondPassWindow(std::string_view text, const EndRange& range, size_t max_width) {
+  Window w;
+  w.end = std::min(range.last_end + 1, text.size());
+  while (w.end < text.size() && IsContinuationByte(text[w.end])) ++w.end;
+  if (max_width != SinglePattern::kUnbounded && range.first_end > max_width) {
+    w.begin = range.first_end - max_width - 1;
+    while (w.begin > 0 && IsContinuationByte(text[w.begin])) --w.begin;
+  }
+  return w;
+}
+
+struct MatchContext {
+  const PatternSpec* spec;
+  Window window;
+  size_t last_end;
+  std::vector<PatternMatch>* matches;
+};
+
+int OnMatch(unsigned /*id*/, unsigned long long from, unsigned long long to, unsigned /*flags*/,
+            void* context) {
+  auto* ctx = static_cast<MatchContext*>(context);
+  size_t start = ctx->window.begin + static_cast<size_t>(from);
+  size_t end = ctx->window.begin + static_cast<size_t>(to);
+  bool artefact_of_cut = (ctx->window.begin > 0 && from == 0) || end > ctx->last_end;
+  if (!artefact_of_cut) ctx->matches->push_back({start, end, ctx->spec});
+  return 0;  // keep scanning
+}
+
+// Vectorscan reports a match at every end offset; merge overlapping matches of
+// one pattern so each region counts (and shows as evidence) once.
+void MergeOverlaps(std::vector<PatternMatch>& raw, std::vector<PatternMatch>& merged) {
+  std::sort(raw.begin(), raw.end(), [](const PatternMatch& a, const PatternMatch& b) {
+    return std::tie(a.spec, a.start, a.end) < std::tie(b.spec, b.start, b.end);
+  });
+  merged.clear();
+  for (const PatternMatch& m : raw) {
+    if (!merged.empty() && merged.back().spec == m.spec && m.start < merged.back().end) {
+      merged.back().end = std::max(merged.back().end, m.end);
+    } else {
+      merged.push_back(m);
+    }
+  }
+}
+
+}  // namespace
+
+struct RulesScanner::Impl {
+  const PatternSet* set = nullptr;
+  DatabasePtr all;                  // every pattern, no start offsets
+  std::vector<SinglePattern> each;  // per pattern, with start offsets
+  ScratchPtr scratch;               // large enough for every database above
+  std::vector<EndRange> ends;       // per pattern, from the first pass
+  std::vector<PatternMatch> raw;    // second-pass matches before merging (reused)
+
+  Status AllocateScratch(const std::string& origin) {
+    hs_scratch_t* space = nullptr;
+    bool ok = hs_alloc_scratch(all.get(), &space) == HS_SUCCESS;
+    for (size_t i = 0; ok && i < each.size(); ++i)
+      ok = hs_alloc_scratch(each[i].db.get(), &space) == HS_SUCCESS;  // grows it to fit
+    scratch.reset(space);
+    if (!ok) return Status::Internal(origin + ": vectorscan could not allocate scratch space");
+    return Status::Ok();
+  }
+
+  bool ScanOne(std::string_view text, size_t i) {
+    Window window = SecondPassWindow(text, ends[i], each[i].max_width);
+    MatchContext context{&set->patterns[i], window, ends[i].last_end, &raw};
+    return hs_scan(each[i].db.get(), text.data() + window.begin,
+                   static_cast<unsigned>(window.end - window.begin), 0, scratch.get(), &OnMatch,
+                   &context) == HS_SUCCESS;
+  }
+};
+
+RulesScanner::RulesScanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RulesScanner::~RulesScanner() = default;
+
+Result<std::unique_ptr<RulesScanner>> RulesScanner::Create(const PatternSet& set,
+                                                           const std::string& origin) {
+  auto impl = std::make_unique<Impl>();
+  impl->set = &set;
+  SV_ASSIGN_OR_RETURN(impl->all, CompileAll(set, origin));
+  for (size_t i = 0; i < set.patterns.size(); ++i) {
+    SV_ASSIGN_OR_RETURN(SinglePattern single, CompileOne(set, i, origin));
+    impl->each.push_back(std::move(single));
+  }
+  SV_RETURN_IF_ERROR(impl->AllocateScratch(origin));
+  impl->ends.resize(set.patterns.size());
+  return std::unique_ptr<RulesScanner>(new RulesScanner(std::move(impl)));
+}
+
+bool RulesScanner::Scan(std::string_view text, std::vector<PatternMatch>& matches) {
+  Impl& s = *impl_;
+  matches.clear();
+  s.raw.clear();
+  // hs_scan takes an unsigned length; a response past 4 GiB is judged on its start.
+  text = text.substr(0, std::min<size_t>(text.size(), UINT_MAX));
+  std::fill(s.ends.begin(), s.ends.end(), EndRange{});
+  if (hs_scan(s.all.get(), text.data(), static_cast<unsigned>(text.size()), 0, s.scratch.get(),
+              &OnAnyMatch, &s.ends) != HS_SUCCESS)
+    return false;
+  for (size_t i = 0; i < s.ends.size(); ++i) {
+    if (s.ends[i].last_end > 0 && !s.ScanOne(text, i)) return false;
+  }
+  MergeOverlaps(s.raw, matches);
+  return true;
+}
+
+}  // namespace safeval
