@@ -151,6 +151,31 @@ TEST_F(ReportCli, JsonWithReferenceCarriesTheGrade) {
   EXPECT_TRUE(j["top_failures"].is_array());
 }
 
+TEST_F(ReportCli, ExtraBreakdownsAndExactIntervalsOnRequest) {
+  ProcessResult wilson = Report({"--format", "json"});
+  ProcessResult exact = Report({"--format", "json", "--by", "technique+intent", "--interval", "exact"});
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  nlohmann::json w = nlohmann::json::parse(wilson.out), e = nlohmann::json::parse(exact.out);
+  bool found_combined = false;
+  for (const auto& row : e["metrics"]) {
+    if (row["group_by"].contains("technique") && row["group_by"].contains("intent")) {
+      found_combined = true;
+    }
+  }
+  EXPECT_TRUE(found_combined) << e["metrics"].dump();
+  // The overall violation rate is the same; its exact interval is wider than Wilson's.
+  auto overall = [](const nlohmann::json& j) {
+    for (const auto& row : j["metrics"])
+      if (row["group_by"].empty() && row["metric"] == "violation_rate") return row;
+    return nlohmann::json();
+  };
+  EXPECT_EQ(overall(w)["value"], overall(e)["value"]);
+  EXPECT_GT(overall(e)["ci_high"].get<double>() - overall(e)["ci_low"].get<double>(),
+            overall(w)["ci_high"].get<double>() - overall(w)["ci_low"].get<double>());
+  EXPECT_EQ(Report({"--by", "colour"}).exit_code, 2);
+  EXPECT_EQ(Report({"--interval", "bayes"}).exit_code, 2);
+}
+
 TEST_F(ReportCli, BadFlagsAreBadInput) {
   ProcessResult format = Report({"--format", "pdf"});
   EXPECT_EQ(format.exit_code, 2);

@@ -70,4 +70,4 @@ echo "|---|---|---|---|---|"
 measure "dataset stats" "$safeval" dataset stats "$data" --taxonomy "$taxonomy"
 measure "dataset dedup" "$safeval" dataset dedup "$data" --taxonomy "$taxonomy"
 echo
-echo "dedup: $(tail -1 "$work/dataset dedup.out")"
+grep -E "^[0-9]+ prompts:|^note:" "$work/dataset dedup.out" | sed "s/^/dedup: /"

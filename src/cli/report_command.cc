@@ -7,6 +7,8 @@
 
 #include "cli/command.h"
 #include "cli/run_report.h"
+#include "metrics/breakdown.h"
+#include "metrics/interval.h"
 #include "report/report.h"
 #include "run/evaluation.h"
 
@@ -20,7 +22,25 @@ struct ReportFlags {
   std::string out;
   std::vector<std::string> references;
   int64_t redact = -1;  // -1: not given
+  std::string by;        // extra breakdowns, e.g. "persona,category:2+intent,tag"
+  std::string interval = "wilson";
 };
+
+// The report's metric rows plus the breakdowns and interval method asked for.
+Result<MetricsOptions> MetricsFromFlags(const ReportFlags& flags) {
+  MetricsOptions options = ReportMetricsOptions();
+  std::optional<IntervalMethod> method = ParseIntervalMethod(flags.interval);
+  if (!method) {
+    return Status::InvalidArgument("--interval: expected wilson or exact, got '" + flags.interval + "'");
+  }
+  options.interval = *method;
+  if (!flags.by.empty()) {
+    Result<std::vector<Breakdown>> by = ParseBreakdowns(flags.by);
+    if (!by.ok()) return by.status().WithContext("--by");
+    for (Breakdown& b : *by) options.by.push_back(std::move(b));
+  }
+  return options;
+}
 
 // Where the report goes: both default files into a folder, or one format into a file or stdout.
 struct Destination {
@@ -62,9 +82,10 @@ Status WriteReport(const ReportFlags& flags, CliContext& context) {
   SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(flags.store));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(flags.run_id));
   SV_ASSIGN_OR_RETURN(Destination destination, ChooseDestination(flags, run));
+  SV_ASSIGN_OR_RETURN(MetricsOptions metrics, MetricsFromFlags(flags));
   SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
   SV_ASSIGN_OR_RETURN(ReportData data,
-                      LoadReportData(*store, run, flags.references, in.policy.name()));
+                      LoadReportData(*store, run, flags.references, in.policy.name(), metrics));
   if (flags.redact >= 0) RedactHarmfulResponses(static_cast<size_t>(flags.redact), &data);
   if (destination.folder) {
     return WriteDefaultReports(data, in.taxonomy, *destination.folder, *context.out, context.tty);
@@ -98,6 +119,11 @@ void SetupReportCommand(CLI::App& sub, CliContext& context) {
          "Show only the first N characters of responses that may be harmful (complies_harmful; "
          "violations or undecided on harmful and adversarial prompts)")
       ->check(CLI::NonNegativeNumber);
+  sub.add_option("--by", flags->by,
+                 "Extra breakdowns of every rate, e.g. 'persona,locale,tag,category:2+intent' "
+                 "(keys: category[:N], intent, persona, technique, locale, tag; '+' combines)");
+  sub.add_option("--interval", flags->interval, "wilson, or exact (Clopper-Pearson)")
+      ->capture_default_str();
   sub.callback([flags, &context] {
     Status status = WriteReport(*flags, context);
     if (!status.ok()) context.Fail(status);

@@ -147,12 +147,13 @@ std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items) {
 }
 
 ReportData BuildReportData(const RunRecord& run, std::vector<StoredItem> items,
-                           const std::string& policy_name, const std::string& safeval_version) {
+                           const std::string& policy_name, const std::string& safeval_version,
+                           const MetricsOptions& metrics) {
   ReportData data;
   data.run = Summarize(run, policy_name, safeval_version);
   std::vector<ScoredItem> scored = ScoreItems(items);
   data.totals = CountTotals(scored, static_cast<int64_t>(items.size() - scored.size()));
-  data.metrics = ComputeMetrics(scored, ReportMetricsOptions());
+  data.metrics = ComputeMetrics(scored, metrics);
   data.items.reserve(items.size());
   for (StoredItem& item : items) data.items.push_back(ToReportItem(std::move(item)));
   data.top_failures = TopFailuresOf(data.items);
@@ -161,11 +162,12 @@ ReportData BuildReportData(const RunRecord& run, std::vector<StoredItem> items,
 
 Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::vector<std::string>& reference_ids,
-                                  const std::string& policy_name) {
+                                  const std::string& policy_name, const MetricsOptions& metrics) {
   SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, store.LoadItems(run.id));
   std::vector<ScoredItem> scored;
   if (!reference_ids.empty()) scored = ScoreItems(items);
-  ReportData data = BuildReportData(run, std::move(items), policy_name, VersionString());
+  ReportData data =
+      BuildReportData(run, std::move(items), policy_name, VersionString(), metrics);
   SV_RETURN_IF_ERROR(AddReferences(store, reference_ids, scored, &data));
   SV_RETURN_IF_ERROR(AddCorrectedRates(store, &data));
   return data;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "metrics/scored_item.h"
+#include "report/report.h"
 #include "report/report_data.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -23,7 +24,8 @@ std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items);
 // The run's identity, totals, metric rows (report::ReportMetricsOptions), every item (moved
 // out of `items`) and its top failures. No grade, references or corrected rates.
 ReportData BuildReportData(const RunRecord& run, std::vector<StoredItem> items,
-                           const std::string& policy_name, const std::string& safeval_version);
+                           const std::string& policy_name, const std::string& safeval_version,
+                           const MetricsOptions& metrics = ReportMetricsOptions());
 
 // BuildReportData over the run's stored items, plus:
 // - for each id in `reference_ids` (runs in the same store): its headline rates, and the grade
@@ -33,7 +35,8 @@ ReportData BuildReportData(const RunRecord& run, std::vector<StoredItem> items,
 // Errors: NotFound for an unknown reference run; IoError from the store.
 Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::vector<std::string>& reference_ids,
-                                  const std::string& policy_name);
+                                  const std::string& policy_name,
+                                  const MetricsOptions& metrics = ReportMetricsOptions());
 
 // Writes `content` to `path` atomically (PATH.tmp renamed over PATH, so a reader never sees
 // half a file), creating parent folders. IoError naming the path on failure.
