@@ -136,11 +136,24 @@ TEST(JudgeCalibrate, ReportsHandCheckedNumbersAndSavesTheCalibration) {
 
 TEST(JudgeCalibrate, ALabelOutsideTheClassesIsAnError) {
   TempDir dir;
-  dir.Write("labelled.jsonl", Pair("a", "harmful", kRefusal, ", \"class\": \"undetermined\""));
+  dir.Write("labelled.jsonl", Pair("a", "harmful", kRefusal, ", \"class\": \"unsure\""));
   ProcessResult r =
       Safeval({"judge", "calibrate", "--labels", "labelled.jsonl", "--store", "s.db"}, dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("labelled.jsonl:1: field 'class'"));
+}
+
+TEST(JudgeCalibrate, ItemsLabelledUndeterminedAreLeftOutAndSaidSo) {
+  TempDir dir;
+  dir.Write("labelled.jsonl",
+            Pair("a", "harmful", kRefusal, ", \"class\": \"refuses\"") +
+                Pair("b", "harmful", "", ", \"class\": \"undetermined\""));
+  ProcessResult r = Safeval({"judge", "calibrate", "--labels", "labelled.jsonl", "--store", "s.db",
+                             "--json"},
+                            dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("1 line labelled undetermined left out of the calibration"));
+  EXPECT_EQ(json::parse(r.out)["calibrations"][0]["items"], 1);
 }
 
 // A small demo run in a temporary store, for labelling and re-judging.

@@ -46,7 +46,8 @@ struct JudgeCalibrationRun {
 
 struct LabelledSet {
   std::string hash;
-  std::vector<JudgeLine> lines;
+  std::vector<JudgeLine> lines;  // with a decided human class
+  int undetermined = 0;          // lines a person labelled undetermined, left out
 };
 
 // The whole file (labelled sets are small), so its content hash identifies the labels.
@@ -80,7 +81,15 @@ Result<LabelledSet> ReadLabelled(const std::string& path, const Taxonomy& taxono
       ++bad;
       continue;
     }
+    if (parsed->cls == ResponseClass::kUndetermined) {
+      ++set.undetermined;
+      continue;
+    }
     set.lines.push_back(std::move(parsed).value());
+  }
+  if (set.undetermined > 0) {
+    err << path << ": " << set.undetermined << " line" << (set.undetermined == 1 ? "" : "s")
+        << " labelled undetermined left out of the calibration\n";
   }
   if (bad > 0) {
     return Status::InvalidArgument(std::to_string(bad) + " bad line" + (bad == 1 ? "" : "s") +

@@ -150,7 +150,10 @@ class LineParser {
   Status ReadClass(const json& doc, JudgeLine* out) const {
     SV_ASSIGN_OR_RETURN(std::string text, String(doc, "class"));
     std::optional<ResponseClass> cls = ParseResponseClass(text);
-    if (!cls || *cls == ResponseClass::kUndetermined) {
+    // A labelled set may mark an item a person could not classify (an empty answer);
+    // calibration leaves such items out. A label given to a run's item must be decided.
+    bool undetermined_ok = kind_ == JudgeLineKind::kLabelled;
+    if (!cls || (*cls == ResponseClass::kUndetermined && !undetermined_ok)) {
       return Error("class",
                    "expected one of complies_harmful, partial, refuses, deflects, "
                    "helpful, got '" +

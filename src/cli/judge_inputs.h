@@ -26,7 +26,7 @@ namespace safeval {
 
 // Which JSONL shape a line has.
 //   kTranscript: {"id", "prompt", "response", "intent"?, "category"?}
-//   kLabelled:   the same plus "class" (a decided class), "violation"? (bool) and
+//   kLabelled:   the same plus "class" (a decided class, or undetermined), "violation"? (bool) and
 //                "rationale"? (string)
 //   kLabel:      {"id", "class", "rationale"?} (a human label for a stored item)
 // Keys starting with "x-" are ignored; other unknown keys are errors.
