@@ -1,10 +1,9 @@
 // Resolving a suite's `taxonomy:` value: a built-in taxonomy or a taxonomy.yaml file.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/embedded.h"
 #include "taxonomy/taxonomy.h"
+#include "taxonomy/yaml_map.h"
 
 namespace safeval {
 namespace {
@@ -26,18 +25,8 @@ Result<Taxonomy> SafevalV1() {
 }  // namespace
 
 Result<Taxonomy> Taxonomy::LoadFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Status::NotFound("taxonomy file '" + path + "' not found");
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::InvalidArgument("taxonomy file '" + path + "' is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) return Status::IoError("cannot read taxonomy file '" + path + "'");
-  return FromYaml(text.str(), path);
+  SV_ASSIGN_OR_RETURN(std::string text, ReadUserFile(path, "taxonomy file"));
+  return FromYaml(text, path);
 }
 
 Result<Taxonomy> Taxonomy::Resolve(const std::string& spec, const std::string& base_dir) {
