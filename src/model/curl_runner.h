@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "model/curl_multi.h"
+#include "model/endpoint_limits.h"
 #include "model/model_client.h"
 #include "model/retry.h"
 
@@ -42,6 +43,7 @@ struct CurlRunnerOptions {
   // resolve or connect, before anything succeeded. 0 never gives up.
   int unreachable_after = 3;
   std::vector<std::string> secrets;  // never shown in an error (API keys, tokens)
+  EndpointLimits limits;             // rate limits and circuit breaker
 };
 
 // What the decoder extracts from a 2xx body.

@@ -24,6 +24,14 @@ struct ModelRequest {
   std::vector<Turn> conversation;  // system prompt, if any, is added by the client
 };
 
+// A generated image, video or audio clip (images targets). The executor saves it
+// next to the run under its content hash and records the path.
+struct MediaOutput {
+  std::string mime_type;   // e.g. "image/png"
+  std::string data;        // the bytes; empty when only a URL is known
+  std::string source_url;  // where the endpoint said it is, if it gave a URL
+};
+
 struct ModelReply {
   uint64_t tag = 0;
   bool ok = false;
@@ -34,6 +42,7 @@ struct ModelReply {
   int64_t latency_ms = 0;    // of the last attempt
   int prompt_tokens = -1;    // -1 when the endpoint does not report usage
   int completion_tokens = -1;
+  std::optional<MediaOutput> media;  // set by media targets; text may then be empty
 };
 
 struct RunHooks {
@@ -44,6 +53,9 @@ struct RunHooks {
   // When it becomes true the client stops pulling requests, abandons those in
   // flight (without calling on_reply for them) and returns Ok. May be null.
   const std::atomic<bool>* cancel = nullptr;
+  // Told things the user should know while the run goes on, e.g. "target paused for 30 s
+  // after 10 consecutive failures (last: HTTP 503 ...)". May be null.
+  std::function<void(const std::string& message)> on_notice;
 };
 
 class ModelClient {

@@ -218,6 +218,7 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& optio
   runner.retry = wire.retry;
   runner.seed = wire.seed;
   runner.unreachable_after = wire.unreachable_after;
+  runner.limits = wire.limits;
   runner.secrets = Secrets(wire);
 
   auto encode = [wire](const ModelRequest& request) { return EncodeChatRequest(wire, request); };

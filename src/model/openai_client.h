@@ -31,6 +31,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "model/endpoint_limits.h"
 #include "model/model_client.h"
 #include "model/retry.h"
 
@@ -57,6 +58,7 @@ struct OpenAiOptions {
   // resolve or connect before any request succeeded (their replies are not delivered).
   // Until something succeeds, such failures get at most 2 attempts. 0: never give up.
   int unreachable_after = 3;
+  EndpointLimits limits;  // requests/tokens per minute, circuit breaker
 };
 
 // Checks `options` and returns InvalidArgument naming the offending field: base_url not

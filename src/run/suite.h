@@ -15,26 +15,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "run/target_config.h"
 
 namespace safeval {
-
-enum class TargetType { kDemo, kOpenAi };
-
-struct TargetConfig {
-  std::string name;
-  TargetType type = TargetType::kDemo;
-  std::string base_url;       // openai
-  std::string model;          // openai
-  std::string api_key_env;    // name of the environment variable holding the key; never the key
-  std::string system_prompt;
-  std::optional<double> temperature;
-  std::optional<int> max_tokens;
-  std::map<std::string, std::string> headers;
-  int concurrency = 16;            // requests in flight
-  int64_t timeout_ms = 60000;      // per attempt
-  int max_attempts = 5;            // including the first
-  std::optional<int> requests_per_minute;  // accepted; not enforced yet (see README)
-};
 
 enum class JudgeType { kRules, kLlm, kGuard, kEnsemble };
 
@@ -88,7 +71,5 @@ Result<Suite> LoadJudgeConfig(const std::string& path);
 // The suite as canonical JSON for the run record: everything that decides the
 // results, with environment variable names but never their values.
 std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target);
-
-std::string_view Name(TargetType type);
 
 }  // namespace safeval
