@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "report/report.h"
+#include "report/report_builder.h"
 #include "taxonomy/taxonomy.h"
 
 namespace safeval {
@@ -93,16 +94,15 @@ ReportData BuildData(size_t count, const Taxonomy& taxonomy) {
   data.run.suite_name = "report-bench";
   data.run.target_name = "synthetic";
   data.run.judges = {"rules@1", "llm@1"};
-  data.items.reserve(count);
-  for (size_t i = 0; i < count; ++i) data.items.push_back(MakeItem(i, leaves, rng));
+  std::vector<ReportItem> items;
+  items.reserve(count);
+  for (size_t i = 0; i < count; ++i) items.push_back(MakeItem(i, leaves, rng));
   auto start = std::chrono::steady_clock::now();
-  std::vector<ScoredItem> scored;
-  scored.reserve(count);
-  for (const ReportItem& item : data.items) scored.push_back(ToScoredItem(item));
-  data.totals = CountTotals(scored);
-  data.metrics = ComputeMetrics(scored, ReportMetricsOptions());
-  data.top_failures = TopFailuresOf(data.items);
-  std::printf("metrics + top failures over %zu items: %.2f s\n", count, Seconds(start));
+  ReportBuilderOptions options;
+  options.keep_every_item = true;  // RenderItemsCsv below renders data.items
+  BuildReportItems(std::move(items), options, &data);
+  std::printf("ReportDataBuilder (metrics, digest, top failures) over %zu items: %.2f s\n", count,
+              Seconds(start));
   return data;
 }
 

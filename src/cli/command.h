@@ -47,6 +47,7 @@ const std::vector<Command>& Commands();
 void SetupRunCommand(CLI::App& sub, CliContext& context);
 void SetupReportCommand(CLI::App& sub, CliContext& context);
 void SetupRunsCommand(CLI::App& sub, CliContext& context);
+void SetupRunsShowCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetCommand(CLI::App& sub, CliContext& context);  // nested: see dataset_command.h
 void SetupTaxonomyCommand(CLI::App& sub, CliContext& context);  // taxonomy show
 void SetupPolicyCommand(CLI::App& sub, CliContext& context);   // policy show|check

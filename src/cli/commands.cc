@@ -1,4 +1,5 @@
 #include "cli/command.h"
+#include "core/terminal_text.h"
 
 namespace safeval {
 
@@ -28,7 +29,8 @@ const std::vector<Command>& Commands() {
 }
 
 int CliContext::Fail(const Status& status) {
-  *err << "safeval: error: " << status.message() << "\n";
+  // Messages quote dataset values, file contents and endpoint replies: shown, never obeyed.
+  *err << "safeval: error: " << TerminalText(status.message(), LineBreaks::kKeep) << "\n";
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound: exit_code = kExitBadInput; break;

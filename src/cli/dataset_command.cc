@@ -14,6 +14,12 @@ void SetupDatasetCommand(CLI::App& sub, CliContext& context) {
       {"sample", "Draw a reproducible stratified sample", SetupDatasetSampleCommand},
       {"import", "Import AILuminate, XSTest, HarmBench, CSV or JSONL", SetupDatasetImportCommand},
       {"export", "Write a dataset as CSV or canonical JSONL", SetupDatasetExportCommand},
+      {"techniques", "List the adversarial techniques (built-in and from files)",
+       SetupDatasetTechniquesCommand},
+      {"augment", "Derive adversarial variants of prompts by chains of techniques",
+       SetupDatasetAugmentCommand},
+      {"generate", "Generate prompts per taxonomy leaf x intent with a generator model",
+       SetupDatasetGenerateCommand},
   };
   sub.require_subcommand(1);
   for (const Command& command : kSubcommands) {

@@ -13,5 +13,8 @@ void SetupDatasetDedupCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetSampleCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetImportCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetExportCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetTechniquesCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetAugmentCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetGenerateCommand(CLI::App& sub, CliContext& context);
 
 }  // namespace safeval

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/dataset_command.h"
+#include "core/terminal_text.h"
 #include "dataset/atomic_output_file.h"
 #include "dataset/dataset.h"
 #include "dataset/dedup.h"
@@ -54,12 +55,13 @@ void PrintCluster(const std::vector<Prompt>& prompts, size_t number,
   out << Name(cluster.kind) << " cluster " << number << " (" << cluster.members.size()
       << " prompts):";
   for (size_t k = 0; k < cluster.members.size(); ++k) {
-    out << (k ? ", " : " ") << prompts[cluster.members[k]].id << (k ? "" : " (kept)");
+    out << (k ? ", " : " ") << TerminalText(prompts[cluster.members[k]].id) << (k ? "" : " (kept)");
   }
   out << "\n";
   if (cluster.kind == DuplicateKind::kExact) return;  // every pair is 1.00: nothing to add
   for (const DuplicatePair* pair : pairs) {
-    out << "  " << prompts[pair->a].id << " ~ " << prompts[pair->b].id << "  jaccard "
+    out << "  " << TerminalText(prompts[pair->a].id) << " ~ " << TerminalText(prompts[pair->b].id)
+        << "  jaccard "
         << Fixed2(pair->jaccard) << (pair->kind == DuplicateKind::kExact ? " (exact)" : "") << "\n";
   }
 }
@@ -128,7 +130,7 @@ Result<Dataset> Load(const DedupFlags& flags, std::ostream& err) {
   SV_ASSIGN_OR_RETURN(Taxonomy taxonomy, Taxonomy::Resolve(flags.taxonomy, ""));
   DatasetLoad load = ReadDataset(flags.files, taxonomy);
   if (load.problems.empty()) return std::move(load.dataset);
-  err << FormatProblems(load.problems) << "\n";
+  err << TerminalText(FormatProblems(load.problems), LineBreaks::kKeep) << "\n";
   return Status::InvalidArgument(std::to_string(load.problems.size()) +
                                  " problems in the dataset; nothing compared (see 'safeval "
                                  "dataset validate')");

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/dataset_command.h"
+#include "core/terminal_text.h"
 #include "dataset/importers.h"
 
 namespace safeval {
@@ -56,7 +57,8 @@ Status Import(const ImportFlags& flags, std::ostream& err) {
   SV_ASSIGN_OR_RETURN(ImportOptions options, ParseOptions(flags));
   SV_ASSIGN_OR_RETURN(Taxonomy taxonomy, ResolveImportTaxonomy(flags.taxonomy));
   SV_ASSIGN_OR_RETURN(ImportReport report, ImportFile(flags.source, flags.out, options, taxonomy));
-  err << FormatImportReport(report, flags.source, flags.out) << "\n";
+  err << TerminalText(FormatImportReport(report, flags.source, flags.out), LineBreaks::kKeep)
+      << "\n";
   return Status::Ok();
 }
 

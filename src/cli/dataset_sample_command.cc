@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/dataset_command.h"
+#include "core/terminal_text.h"
 #include "dataset/atomic_output_file.h"
 #include "dataset/dataset.h"
 #include "dataset/sample.h"
@@ -26,12 +27,13 @@ struct SampleFlags {
 
 void PrintStrata(const Sample& sample, std::ostream& err) {
   size_t width = 7;
-  for (const Stratum& s : sample.strata) width = std::max(width, s.label.size());
+  for (const Stratum& s : sample.strata) width = std::max(width, TerminalText(s.label).size());
   err << std::left << std::setw(static_cast<int>(width)) << "stratum" << std::right << std::setw(11)
       << "available" << std::setw(9) << "sampled"
       << "\n";
   for (const Stratum& s : sample.strata) {
-    err << std::left << std::setw(static_cast<int>(width)) << s.label << std::right << std::setw(11)
+    err << std::left << std::setw(static_cast<int>(width)) << TerminalText(s.label) << std::right
+        << std::setw(11)
         << s.available << std::setw(9) << s.sampled << "\n";
   }
 }
@@ -51,7 +53,7 @@ Result<Dataset> Load(const SampleFlags& flags, std::ostream& err) {
   SV_ASSIGN_OR_RETURN(Taxonomy taxonomy, Taxonomy::Resolve(flags.taxonomy, ""));
   DatasetLoad load = ReadDataset(flags.files, taxonomy);
   if (load.problems.empty()) return std::move(load.dataset);
-  err << FormatProblems(load.problems) << "\n";
+  err << TerminalText(FormatProblems(load.problems), LineBreaks::kKeep) << "\n";
   return Status::InvalidArgument(std::to_string(load.problems.size()) +
                                  " problems in the dataset; nothing sampled (see 'safeval "
                                  "dataset validate')");

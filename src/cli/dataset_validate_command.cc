@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/dataset_command.h"
+#include "core/terminal_text.h"
 #include "dataset/dataset.h"
 
 namespace safeval {
@@ -39,7 +40,9 @@ void Execute(const ValidateFlags& flags, CliContext& context) {
   if (!load.problems.empty()) {
     // The problems are what this command is asked for, so they go to stdout (one per line, for
     // grep and editors' file:line jumping).
-    for (const DatasetProblem& problem : load.problems) *context.out << problem.ToString() << "\n";
+    for (const DatasetProblem& problem : load.problems) {
+      *context.out << TerminalText(problem.ToString()) << "\n";
+    }
     *context.out << ProblemSummary(load) << "\n";
     context.exit_code = kExitBadInput;
     return;

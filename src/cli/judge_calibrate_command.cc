@@ -17,6 +17,7 @@
 #include "cli/judge_command.h"
 #include "cli/judge_inputs.h"
 #include "core/hash.h"
+#include "core/terminal_text.h"
 #include "judge/calibration_report.h"
 #include "store/store.h"
 
@@ -77,7 +78,7 @@ Result<LabelledSet> ReadLabelled(const std::string& path, const Taxonomy& taxono
     Result<JudgeLine> parsed =
         ParseJudgeLine(line, path, number, JudgeLineKind::kLabelled, &taxonomy);
     if (!parsed.ok()) {
-      err << parsed.status().message() << "\n";
+      err << TerminalText(parsed.status().message(), LineBreaks::kKeep) << "\n";
       ++bad;
       continue;
     }

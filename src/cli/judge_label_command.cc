@@ -13,6 +13,7 @@
 
 #include "cli/judge_command.h"
 #include "cli/judge_inputs.h"
+#include "core/terminal_text.h"
 #include "run/evaluation.h"
 #include "store/store.h"
 
@@ -56,7 +57,7 @@ class LabelReader {
       if (IsBlankLine(line)) continue;
       Status status = Add(line, path, reader.line_number());
       if (!status.ok()) {
-        err << status.message() << "\n";
+        err << TerminalText(status.message(), LineBreaks::kKeep) << "\n";
         ++bad_;
       }
     }

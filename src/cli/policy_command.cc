@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "core/terminal_text.h"
 #include "policy/policy.h"
 #include "taxonomy/taxonomy.h"
 
@@ -101,7 +102,7 @@ void PrintWrapped(const std::string& prefix, const std::string& label, const std
 }
 
 void PrintRule(const PolicyRule& rule, const std::string& prefix, std::ostream& out) {
-  if (!rule.text.empty()) PrintWrapped(prefix, "rule: ", rule.text, out);
+  if (!rule.text.empty()) PrintWrapped(prefix, "rule: ", TerminalText(rule.text), out);
   if (rule.examples.empty()) return;
   size_t acceptable = 0;
   for (const PolicyExample& e : rule.examples) acceptable += e.acceptable ? 1 : 0;
@@ -114,7 +115,7 @@ void PrintNodes(const Taxonomy& taxonomy, const Policy& policy, const std::vecto
   for (size_t k = 0; k < siblings.size(); ++k) {
     bool last = k + 1 == siblings.size();
     const TaxonomyNode& node = taxonomy.nodes()[siblings[k]];
-    out << prefix << (last ? "└── " : "├── ") << node.id << "  " << node.name << "\n";
+    out << prefix << (last ? "└── " : "├── ") << node.id << "  " << TerminalText(node.name) << "\n";
     std::string inner = prefix + (last ? "    " : "│   ");
     std::string detail = inner + (node.children.empty() ? "    " : "│   ");
     out << detail << IntentLine(policy, node.path) << "\n";

@@ -75,6 +75,22 @@ Result<Destination> ChooseDestination(const ReportFlags& flags, const RunRecord&
   return d;
 }
 
+// The CSV holds every item: streamed from the store, never held (report/report.h).
+Status WriteCsv(const ReportFlags& flags, const Destination& destination, Store& store,
+                const RunRecord& run, CliContext& context) {
+  for (const std::string& id : flags.references) {
+    SV_RETURN_IF_ERROR(store.GetRun(id).status());  // an unknown reference is still an error
+  }
+  std::optional<size_t> redact;
+  if (flags.redact >= 0) redact = static_cast<size_t>(flags.redact);
+  if (destination.file.empty() || destination.file == "-") {
+    return StreamItemsCsv(store, run.id, redact, *context.out);
+  }
+  SV_RETURN_IF_ERROR(WriteItemsCsvFile(store, run.id, redact, destination.file));
+  *context.out << "Report (" << Name(destination.format) << "): " << destination.file << "\n";
+  return Status::Ok();
+}
+
 Status WriteReport(const ReportFlags& flags, CliContext& context) {
   if (!std::filesystem::exists(flags.store)) {
     return Status::NotFound("no store at '" + flags.store + "' (use --store PATH)");
@@ -83,6 +99,9 @@ Status WriteReport(const ReportFlags& flags, CliContext& context) {
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(flags.run_id));
   SV_ASSIGN_OR_RETURN(Destination destination, ChooseDestination(flags, run));
   SV_ASSIGN_OR_RETURN(MetricsOptions metrics, MetricsFromFlags(flags));
+  if (!destination.folder && destination.format == OutputFormat::kCsv) {
+    return WriteCsv(flags, destination, *store, run, context);
+  }
   SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
   SV_ASSIGN_OR_RETURN(ReportData data,
                       LoadReportData(*store, run, flags.references, in.policy.name(), metrics));

@@ -1,5 +1,7 @@
 // safeval run SUITE [--target NAME] [--concurrency N] [--store PATH] [--out DIR]
 // safeval run --resume RUN_ID [--store PATH]
+// safeval run --retry-errors RUN_ID [--store PATH]   (also a finished run: redo its failed items)
+// --no-cache: ask the model even for conversations the store already has an answer to.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <memory>
@@ -15,13 +17,23 @@ namespace {
 struct RunFlags {
   EvaluationRequest request;
   int concurrency = 0;
+  std::string retry_errors;  // run id
 };
 
 void Execute(const RunFlags& flags, CliContext& context) {
   EvaluationRequest request = flags.request;
   if (flags.concurrency > 0) request.concurrency = flags.concurrency;
+  if (!flags.retry_errors.empty()) {
+    if (!request.resume_run_id.empty()) {
+      context.Fail(Status::InvalidArgument("give --resume RUN_ID or --retry-errors RUN_ID, not both"));
+      return;
+    }
+    request.resume_run_id = flags.retry_errors;
+    request.retry_errors = true;
+  }
   if (request.suite_path.empty() == request.resume_run_id.empty()) {
-    context.Fail(Status::InvalidArgument("give a suite file, or --resume RUN_ID (not both)"));
+    context.Fail(Status::InvalidArgument(
+        "give a suite file, or --resume RUN_ID / --retry-errors RUN_ID (not both)"));
     return;
   }
   SystemClock clock;
@@ -57,6 +69,10 @@ void SetupRunCommand(CLI::App& sub, CliContext& context) {
   sub.add_option("suite", flags->request.suite_path, "The suite file (suite.yaml)");
   sub.add_option("--resume", flags->request.resume_run_id,
                  "Continue an interrupted run from the store; finished items are not repeated");
+  sub.add_option("--retry-errors", flags->retry_errors,
+                 "Send a run's model_error and judge_error items again, even when it finished");
+  sub.add_flag("--no-cache", flags->request.no_cache,
+               "Ask the model even when the store holds its answer to the same conversation");
   sub.add_option("--target", flags->request.target, "Run only the target of this name");
   sub.add_option("--concurrency", flags->concurrency, "Requests in flight (overrides the suite)")
       ->check(CLI::Range(1, 4096));

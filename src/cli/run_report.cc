@@ -6,13 +6,17 @@
 #include <utility>
 
 #include "cli/version.h"
+#include "dataset/atomic_output_file.h"
 #include "metrics/corrected_rate.h"
 #include "metrics/grade.h"
 #include "metrics/metrics.h"
 #include "report/report.h"
+#include "report/report_builder.h"
 
 namespace safeval {
 namespace {
+
+constexpr size_t kCsvFlushBytes = 1 << 20;  // StreamItemsCsv writes in pieces of about 1 MB
 
 ReportItem ToReportItem(StoredItem&& stored) {
   ReportItem item;
@@ -56,20 +60,50 @@ std::optional<MetricRow> OverallRow(const std::vector<MetricRow>& rows, Metric m
   return std::nullopt;
 }
 
-// Loads each reference run, summarises it, and grades `scored` against all of them.
+// What the report needs of a reference run: its headline rates (the trade-off chart) and, per
+// hazard, its decided unsafe items and violations (the grade's reference).
+struct ReferenceRun {
+  ReferenceSummary summary;
+  HazardUnsafeCounts unsafe;
+};
+
+// From the run's item summaries only (no prompt or response is read), in one pass.
+Result<ReferenceRun> ScanReference(Store& store, const std::string& id) {
+  SV_ASSIGN_OR_RETURN(RunRecord record, store.GetRun(id));
+  ReferenceRun ref;
+  MetricsAccumulator metrics;  // ComputeMetrics' default rows: the overall ones are used
+  SV_RETURN_IF_ERROR(store.ScanItemSummaries(id, [&](const ItemSummary& s) {
+    if (!s.has_result) return;
+    ScoredItem item;  // as ScoreItems scores it, without the axes the overall rows ignore
+    item.intent = s.intent;
+    item.outcome = s.outcome;
+    item.cls = s.cls;
+    item.violation = s.violation;
+    metrics.Add(item);
+    bool decided = s.outcome == Outcome::kJudged && s.cls != ResponseClass::kUndetermined;
+    if (!decided || !IsUnsafeIntent(s.intent) || s.category.empty()) return;
+    UnsafeCounts& counts = ref.unsafe[s.category.substr(0, s.category.find('/'))];
+    ++counts.n;
+    counts.unsafe += s.violation;
+  }));
+  std::vector<MetricRow> rows = metrics.Rows();
+  ref.summary = {record.id, record.target_name, OverallRow(rows, Metric::kViolationRate),
+                 OverallRow(rows, Metric::kOverDeflectionRate)};
+  return ref;
+}
+
+// Summarises each reference run and grades the run (its per-hazard `unsafe` counts) against all
+// of them.
 Status AddReferences(Store& store, const std::vector<std::string>& reference_ids,
-                     const std::vector<ScoredItem>& scored, ReportData* data) {
+                     const HazardUnsafeCounts& unsafe, ReportData* data) {
   if (reference_ids.empty()) return Status::Ok();
-  std::vector<std::vector<ScoredItem>> references;
+  std::vector<HazardUnsafeCounts> references;
   for (const std::string& id : reference_ids) {
-    SV_ASSIGN_OR_RETURN(RunRecord ref, store.GetRun(id));
-    SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, store.LoadItems(id));
-    references.push_back(ScoreItems(items));
-    std::vector<MetricRow> rows = ComputeMetrics(references.back());
-    data->references.push_back({ref.id, ref.target_name, OverallRow(rows, Metric::kViolationRate),
-                                OverallRow(rows, Metric::kOverDeflectionRate)});
+    SV_ASSIGN_OR_RETURN(ReferenceRun ref, ScanReference(store, id));
+    data->references.push_back(std::move(ref.summary));
+    references.push_back(std::move(ref.unsafe));
   }
-  GradeResult grades = ComputeGrades(scored, references);
+  GradeResult grades = ComputeGradesFromCounts(unsafe, references);
   data->grade = std::move(grades.report);
   data->ungraded = std::move(grades.ungraded);
   return Status::Ok();
@@ -146,31 +180,53 @@ std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items) {
   return scored;
 }
 
-ReportData BuildReportData(const RunRecord& run, std::vector<StoredItem> items,
-                           const std::string& policy_name, const std::string& safeval_version,
-                           const MetricsOptions& metrics) {
-  ReportData data;
-  data.run = Summarize(run, policy_name, safeval_version);
-  std::vector<ScoredItem> scored = ScoreItems(items);
-  data.totals = CountTotals(scored, static_cast<int64_t>(items.size() - scored.size()));
-  data.metrics = ComputeMetrics(scored, metrics);
-  data.items.reserve(items.size());
-  for (StoredItem& item : items) data.items.push_back(ToReportItem(std::move(item)));
-  data.top_failures = TopFailuresOf(data.items);
-  return data;
-}
-
 Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::vector<std::string>& reference_ids,
                                   const std::string& policy_name, const MetricsOptions& metrics) {
-  SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, store.LoadItems(run.id));
-  std::vector<ScoredItem> scored;
-  if (!reference_ids.empty()) scored = ScoreItems(items);
-  ReportData data =
-      BuildReportData(run, std::move(items), policy_name, VersionString(), metrics);
-  SV_RETURN_IF_ERROR(AddReferences(store, reference_ids, scored, &data));
+  ReportBuilderOptions options;
+  options.metrics = metrics;
+  ReportDataBuilder builder(options);
+  SV_RETURN_IF_ERROR(store.ScanItems(run.id, [&builder](StoredItem&& item) {
+    builder.Add(ToReportItem(std::move(item)));
+    return Status::Ok();
+  }));
+  HazardUnsafeCounts unsafe = builder.UnsafeCounts();
+  ReportData data;
+  data.run = Summarize(run, policy_name, VersionString());
+  std::move(builder).Finish(&data);
+  SV_RETURN_IF_ERROR(AddReferences(store, reference_ids, unsafe, &data));
   SV_RETURN_IF_ERROR(AddCorrectedRates(store, &data));
   return data;
+}
+
+Status StreamItemsCsv(Store& store, const std::string& run_id, std::optional<size_t> redact_to,
+                      std::ostream& out) {
+  std::string buffer(ItemsCsvHeader());
+  auto flush = [&buffer, &out]() {
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    buffer.clear();
+    return out ? Status::Ok() : Status::IoError("cannot write the CSV");
+  };
+  SV_RETURN_IF_ERROR(store.ScanItems(run_id, [&](StoredItem&& stored) {
+    ReportItem item = ToReportItem(std::move(stored));
+    if (redact_to) RedactHarmfulResponse(*redact_to, &item);
+    AppendItemCsvRows(item, &buffer);
+    return buffer.size() >= kCsvFlushBytes ? flush() : Status::Ok();
+  }));
+  SV_RETURN_IF_ERROR(flush());
+  out.flush();
+  return out ? Status::Ok() : Status::IoError("cannot write the CSV");
+}
+
+Status WriteItemsCsvFile(Store& store, const std::string& run_id, std::optional<size_t> redact_to,
+                         const std::string& path) {
+  std::filesystem::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<AtomicOutputFile> file, AtomicOutputFile::Open(path));
+  Status streamed = StreamItemsCsv(store, run_id, redact_to, file->stream());
+  if (!streamed.ok()) return streamed.WithContext("writing '" + path + "'");
+  return file->Commit();
 }
 
 Status WriteReportFile(const std::string& path, const std::string& content) {

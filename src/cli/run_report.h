@@ -1,9 +1,12 @@
-// Turns a stored run into what reports render — scored items for the metrics, every item with
-// its verdicts, the grade against reference runs, judge-error-corrected rates, the run's
-// identity — and writes the report files.
+// Turns a stored run into what reports render — the run's identity, totals, metric rows,
+// counts over every item and the items shown (report/report_builder.h), the grade against
+// reference runs, judge-error-corrected rates — and writes the report files. Items are streamed
+// from the store (Store::ScanItems, Store::ScanItemSummaries), never all held: a report of a
+// run of any size takes bounded memory (a few thousand items at most, however long the run).
 // Lives in cli/ because it joins the store and report layers, which may not include each other.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,15 +24,9 @@ namespace safeval {
 // that found a violation.
 std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items);
 
-// The run's identity, totals, metric rows (report::ReportMetricsOptions), every item (moved
-// out of `items`) and its top failures. No grade, references or corrected rates.
-ReportData BuildReportData(const RunRecord& run, std::vector<StoredItem> items,
-                           const std::string& policy_name, const std::string& safeval_version,
-                           const MetricsOptions& metrics = ReportMetricsOptions());
-
-// BuildReportData over the run's stored items, plus:
+// The run's items streamed once through a ReportDataBuilder (metric rows with `metrics`), plus:
 // - for each id in `reference_ids` (runs in the same store): its headline rates, and the grade
-//   of the run against all of them (metrics/grade.h);
+//   of the run against all of them (metrics/grade.h), from the references' item summaries;
 // - when the deciding judge (run.judges[0]) has a calibration in the store: the violation and
 //   attack success rates, overall and per hazard, corrected for its errors.
 // Errors: NotFound for an unknown reference run; IoError from the store.
@@ -37,6 +34,16 @@ Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::vector<std::string>& reference_ids,
                                   const std::string& policy_name,
                                   const MetricsOptions& metrics = ReportMetricsOptions());
+
+// The CSV of every item of the run (RenderItemsCsv's format), streamed from the store into `out`
+// a window of items at a time; with `redact_to`, responses are cut as RedactHarmfulResponses
+// cuts them. IoError from the store, or when writing to `out` fails (what was written stays).
+Status StreamItemsCsv(Store& store, const std::string& run_id, std::optional<size_t> redact_to,
+                      std::ostream& out);
+// StreamItemsCsv into the file at `path`, which appears only when complete (PATH.tmp renamed
+// over it, parent folders created). IoError or InvalidArgument naming the path on failure.
+Status WriteItemsCsvFile(Store& store, const std::string& run_id, std::optional<size_t> redact_to,
+                         const std::string& path);
 
 // Writes `content` to `path` atomically (PATH.tmp renamed over PATH, so a reader never sees
 // half a file), creating parent folders. IoError naming the path on failure.

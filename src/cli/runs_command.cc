@@ -1,10 +1,12 @@
 // safeval runs [--store PATH]: the runs in a store, newest first.
+// safeval runs show RUN [--store PATH]: one run (runs_show_command.cc).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 
 #include "cli/command.h"
+#include "core/terminal_text.h"
 #include "store/store.h"
 
 namespace safeval {
@@ -12,7 +14,11 @@ namespace safeval {
 void SetupRunsCommand(CLI::App& sub, CliContext& context) {
   auto store_path = std::make_shared<std::string>("runs/safeval.db");
   sub.add_option("--store", *store_path, "The store (SQLite file)")->capture_default_str();
-  sub.callback([store_path, &context] {
+  SetupRunsShowCommand(*sub.add_subcommand("show", "Show one run: progress and its campaign's batches"),
+                       context);
+  sub.require_subcommand(0, 1);
+  sub.callback([store_path, &sub, &context] {
+    if (sub.got_subcommand("show")) return;
     if (!std::filesystem::exists(*store_path)) {
       context.Fail(Status::NotFound("no store at '" + *store_path + "' (use --store PATH)"));
       return;
@@ -28,8 +34,9 @@ void SetupRunsCommand(CLI::App& sub, CliContext& context) {
       return;
     }
     for (const RunRecord& run : *runs) {
-      *context.out << run.id << "  " << run.status << "  " << run.suite_name << "  "
-                   << run.target_identity << "  started " << run.started_at << "\n";
+      *context.out << TerminalText(run.id) << "  " << TerminalText(run.status) << "  "
+                   << TerminalText(run.suite_name) << "  " << TerminalText(run.target_identity)
+                   << "  started " << TerminalText(run.started_at) << "\n";
     }
   });
 }

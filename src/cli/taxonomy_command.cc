@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "core/terminal_text.h"
 #include "dataset/dataset.h"
 #include "taxonomy/coverage.h"
 
@@ -37,8 +38,9 @@ void CollectLines(const Taxonomy& taxonomy, const std::vector<int>& siblings,
   for (size_t k = 0; k < siblings.size(); ++k) {
     bool last = k + 1 == siblings.size();
     const TaxonomyNode& node = taxonomy.nodes()[siblings[k]];
-    std::string label = prefix + (last ? "└── " : "├── ") + node.id + "  " + node.name;
-    if (!node.group.empty()) label += "  [" + node.group + "]";
+    std::string label =
+        prefix + (last ? "└── " : "├── ") + node.id + "  " + TerminalText(node.name);
+    if (!node.group.empty()) label += "  [" + TerminalText(node.group) + "]";
     size_t width = DisplayWidth(label);
     lines->push_back({siblings[k], std::move(label), width});
     CollectLines(taxonomy, node.children, prefix + (last ? "    " : "│   "), lines);
@@ -100,7 +102,7 @@ void Execute(const ShowFlags& flags, CliContext& context) {
   if (!flags.counts.empty()) {
     DatasetLoad load = ReadDataset(flags.counts, *taxonomy);
     if (!load.problems.empty()) {
-      *context.err << FormatProblems(load.problems) << "\n";
+      *context.err << TerminalText(FormatProblems(load.problems), LineBreaks::kKeep) << "\n";
       context.Fail(Status::InvalidArgument(
           "the dataset given to --counts has problems ('safeval dataset validate' lists them "
           "all)"));

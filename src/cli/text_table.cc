@@ -1,4 +1,5 @@
 #include "cli/text_table.h"
+#include "core/terminal_text.h"
 
 #include <algorithm>
 
@@ -16,13 +17,18 @@ void TextTable::AlignLeft(size_t column) {
 }
 
 std::string TextTable::Render(const std::string& indent) const {
+  // Cells hold names and ids from user files: control characters are shown, not obeyed.
+  std::vector<std::vector<std::string>> rows = rows_;
+  for (auto& row : rows) {
+    for (std::string& cell : row) cell = TerminalText(cell);
+  }
   std::vector<size_t> widths;
-  for (const auto& row : rows_) {
+  for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], TextWidth(row[i]));
   }
   std::string out;
-  for (const auto& row : rows_) {
+  for (const auto& row : rows) {
     std::string line = indent;
     for (size_t i = 0; i < row.size(); ++i) {
       std::string pad(widths[i] - TextWidth(row[i]), ' ');

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
-#include <unordered_map>
 
 #include "core/hash.h"
 
@@ -47,75 +46,85 @@ std::vector<std::string> ExpandPath(const std::string& path,
   return files;
 }
 
-// Accumulates prompts, problems and the content hash over many files.
-class DatasetReader {
- public:
-  explicit DatasetReader(const Taxonomy& taxonomy) : taxonomy_(taxonomy) {}
-
-  void ReadPath(const std::string& path) {
-    for (const std::string& file : ExpandPath(path, &load_.problems)) ReadFile(file);
-  }
-
-  DatasetLoad Finish() && {
-    load_.dataset.content_hash = hasher_.HexDigest();
-    return std::move(load_);
-  }
-
- private:
-  // Where an id was first seen: an index into files_ and a line number.
-  struct Location {
-    size_t file;
-    int line;
-  };
-
-  void ReadFile(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::string reason = std::error_code(errno, std::generic_category()).message();
-      load_.problems.push_back({file, 0, "", "cannot open: " + reason});
-      return;
-    }
-    files_.push_back(file);
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-      if (!IsBlank(line)) ReadLine(line, number);
-    }
-    if (in.bad()) load_.problems.push_back({file, 0, "", "read error"});
-  }
-
-  void ReadLine(std::string_view line, int number) {
-    const std::string& file = files_.back();
-    Prompt prompt;
-    bool ok = ParsePromptLine(line, file, number, taxonomy_, &prompt, &load_.problems);
-    if (!prompt.id.empty()) ok = CheckUniqueId(prompt.id, number) && ok;
-    if (!ok) return;
-    hasher_.Add(PromptToJsonLine(prompt));
-    load_.dataset.prompts.push_back(std::move(prompt));
-  }
-
-  bool CheckUniqueId(const std::string& id, int number) {
-    auto [it, inserted] = first_seen_.try_emplace(id, Location{files_.size() - 1, number});
-    if (inserted) return true;
-    const Location& first = it->second;
-    load_.problems.push_back({files_.back(), number, "id",
-                              "duplicate id '" + id + "' (first at " + files_[first.file] + ":" +
-                                  std::to_string(first.line) + ")"});
-    return false;
-  }
-
-  const Taxonomy& taxonomy_;
-  DatasetLoad load_;
-  Hasher hasher_;  // over the canonical line of each kept prompt, as they are read
-  std::vector<std::string> files_;
-  std::unordered_map<std::string, Location> first_seen_;
-};
-
 }  // namespace
 
+// Where an id was first seen: an index into files_ and a line number.
+struct DatasetStream::Location {
+  size_t file;
+  int line;
+};
+
+DatasetStream::DatasetStream(std::vector<std::string> paths, const Taxonomy& taxonomy)
+    : taxonomy_(taxonomy), paths_(std::move(paths)) {}
+
+DatasetStream::~DatasetStream() = default;
+
+bool DatasetStream::OpenNextFile() {
+  while (true) {
+    if (!pending_files_.empty()) {
+      std::string file = pending_files_.front();
+      pending_files_.erase(pending_files_.begin());
+      in_ = std::make_unique<std::ifstream>(file, std::ios::binary);
+      if (!*in_) {
+        std::string reason = std::error_code(errno, std::generic_category()).message();
+        problems_.push_back({file, 0, "", "cannot open: " + reason});
+        in_.reset();
+        continue;
+      }
+      files_.push_back(file);
+      line_number_ = 0;
+      return true;
+    }
+    if (next_path_ == paths_.size()) return false;
+    pending_files_ = ExpandPath(paths_[next_path_++], &problems_);
+  }
+}
+
+std::optional<Prompt> DatasetStream::Next() {
+  std::string line;
+  while (true) {
+    if (!in_ && !OpenNextFile()) {
+      finished_ = true;
+      return std::nullopt;
+    }
+    if (!std::getline(*in_, line)) {
+      if (in_->bad()) problems_.push_back({files_.back(), 0, "", "read error"});
+      in_.reset();
+      continue;
+    }
+    ++line_number_;
+    if (IsBlank(line)) continue;
+    Prompt prompt;
+    bool ok = ParsePromptLine(line, files_.back(), line_number_, taxonomy_, &prompt, &problems_);
+    if (!prompt.id.empty()) ok = CheckUniqueId(prompt.id) && ok;
+    if (!ok) continue;
+    hasher_.Add(PromptToJsonLine(prompt));
+    ++count_;
+    return prompt;
+  }
+}
+
+bool DatasetStream::CheckUniqueId(const std::string& id) {
+  Hasher h;
+  uint64_t key = h.Add(id).Digest();
+  auto [it, inserted] = first_seen_.try_emplace(key, Location{files_.size() - 1, line_number_});
+  if (inserted) return true;
+  const Location& first = it->second;
+  problems_.push_back({files_.back(), line_number_, "id",
+                       "duplicate id '" + id + "' (first at " + files_[first.file] + ":" +
+                           std::to_string(first.line) + ")"});
+  return false;
+}
+
+std::string DatasetStream::content_hash() const { return hasher_.HexDigest(); }
+
 DatasetLoad ReadDataset(const std::vector<std::string>& paths, const Taxonomy& taxonomy) {
-  DatasetReader reader(taxonomy);
-  for (const std::string& path : paths) reader.ReadPath(path);
-  return std::move(reader).Finish();
+  DatasetStream stream(paths, taxonomy);
+  DatasetLoad load;
+  while (std::optional<Prompt> prompt = stream.Next()) load.dataset.prompts.push_back(std::move(*prompt));
+  load.dataset.content_hash = stream.content_hash();
+  load.problems = stream.problems();
+  return load;
 }
 
 Result<Dataset> LoadDataset(const std::vector<std::string>& paths, const Taxonomy& taxonomy) {

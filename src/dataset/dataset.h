@@ -7,9 +7,16 @@
 // so a user fixes a dataset in one pass rather than one error at a time.
 #pragma once
 
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include "core/hash.h"
 
 #include "core/prompt.h"
 #include "core/status.h"
@@ -51,6 +58,43 @@ struct DatasetLoad {
 // content_hash is a Hasher over PromptToJsonLine of each kept prompt, in
 // order: it ignores whitespace, key order and x- fields in the files.
 DatasetLoad ReadDataset(const std::vector<std::string>& paths, const Taxonomy& taxonomy);
+
+// ReadDataset one prompt at a time, for datasets of any size: memory holds one line and a
+// 64-bit hash per id seen (for uniqueness), not the prompts. The same checks, problems,
+// order and content hash as ReadDataset. Not thread-safe.
+class DatasetStream {
+ public:
+  DatasetStream(std::vector<std::string> paths, const Taxonomy& taxonomy);
+  ~DatasetStream();
+  DatasetStream(const DatasetStream&) = delete;
+  DatasetStream& operator=(const DatasetStream&) = delete;
+
+  // The next prompt without problems, or nullopt when every file is read.
+  std::optional<Prompt> Next();
+  // Every problem found so far (all of them once Next returned nullopt).
+  const std::vector<DatasetProblem>& problems() const { return problems_; }
+  int64_t count() const { return count_; }  // prompts returned so far
+  // Over the prompts returned so far; the dataset's hash once Next returned nullopt.
+  std::string content_hash() const;
+
+ private:
+  struct Location;
+  bool OpenNextFile();
+  bool CheckUniqueId(const std::string& id);
+
+  const Taxonomy& taxonomy_;
+  std::vector<std::string> paths_;
+  size_t next_path_ = 0;
+  std::vector<std::string> pending_files_;  // files of the current path not opened yet
+  std::vector<std::string> files_;          // opened so far; back() is being read
+  std::unique_ptr<std::ifstream> in_;
+  int line_number_ = 0;
+  bool finished_ = false;
+  int64_t count_ = 0;
+  std::vector<DatasetProblem> problems_;
+  Hasher hasher_;
+  std::unordered_map<uint64_t, Location> first_seen_;  // id hash -> where first seen
+};
 
 // ReadDataset, failing with InvalidArgument when there is any problem; the
 // message lists the problems one per line (at most 20, then "... and N more").

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/spreadsheet_cell.h"
 #include "dataset/atomic_output_file.h"
 #include "dataset/dataset.h"
 
@@ -12,9 +13,11 @@ namespace {
 constexpr char kCsvHeader[] =
     "id,text,category,intent,persona,locale,tags,techniques,parent_id,turns";
 
-// RFC 4180: quoted only when it has to be, a quote inside written twice.
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+// RFC 4180: quoted only when it has to be, a quote inside written twice; guarded against
+// spreadsheet formulas first (core/spreadsheet_cell.h).
+std::string CsvField(std::string_view raw) {
+  std::string value = GuardSpreadsheetCell(raw);
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {
     if (c == '"') out += '"';

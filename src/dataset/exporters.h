@@ -4,9 +4,12 @@
 // CSV columns, in order: id,text,category,intent,persona,locale,tags,techniques,
 // parent_id,turns. A prompt of one user turn has `text`; any other (multi-turn)
 // prompt has an empty `text` and its turns as a JSON array of {role, content} in
-// `turns`. tags and techniques are joined with ';'. Fields are quoted when they
-// hold a comma, a quote, CR or LF (RFC 4180); records end with LF. Importing the
-// file with `--format csv` and one `--map C=C` per column gives the same prompts.
+// `turns`. tags and techniques are joined with ';'. A field starting with = + - @
+// TAB CR or ' gets a ' in front, so that a spreadsheet shows it as text instead of
+// running it as a formula (GuardSpreadsheetCell, core/spreadsheet_cell.h). Fields are
+// then quoted when they hold a comma, a quote, CR or LF (RFC 4180); records end with LF.
+// Importing the file with `--format csv` and one `--map C=C` per column gives the same
+// prompts (the csv importer removes the guard).
 //
 // Thread-safety: a PromptExporter is used by one thread; ExportDataset is safe
 // to call from several threads on different outputs.

@@ -100,6 +100,38 @@ TEST(ExportTest, CsvExportImportsBackToTheSamePrompts) {
   EXPECT_EQ(testing::ReadFile(dir.File("back.jsonl")), testing::ReadFile(dataset));
 }
 
+TEST(ExportTest, CsvGuardsFormulasAndTheImportRemovesTheGuard) {
+  Prompt formula = MakePrompt("=1+1", "=HYPERLINK(\"http://x.test\",\"click\")",
+                              CategoryPath({"ncr"}), Intent::kHarmful);
+  formula.tags = {"-tag", "b"};
+  Prompt quoted = MakePrompt("q1", "'tis a [question]", CategoryPath({"ncr"}), Intent::kSafe);
+  Prompt minus = MakePrompt("q2", "-5 degrees? [question]", CategoryPath({"ncr"}), Intent::kSafe);
+  minus.locale = "@x";
+  std::string csv = ExportText({formula, quoted, minus}, ExportFormat::kCsv);
+  EXPECT_THAT(csv, HasSubstr("\n'=1+1,\"'=HYPERLINK(\"\"http://x.test\"\",\"\"click\"\")\",ncr,"
+                             "harmful,,,'-tag;b,,,\n"));
+  EXPECT_THAT(csv, HasSubstr("\nq1,''tis a [question],ncr,safe,"));
+  EXPECT_THAT(csv, HasSubstr("\nq2,'-5 degrees? [question],ncr,safe,,'@x,"));
+
+  testing::TempDir dir;
+  std::string original;
+  for (const Prompt& prompt : {formula, quoted, minus}) original += PromptToJsonLine(prompt) + "\n";
+  std::string dataset = dir.Write("in.jsonl", original);
+  Taxonomy taxonomy = Taxonomy::AiluminateV1();
+  ASSERT_TRUE(ExportDataset({dataset}, taxonomy, ExportFormat::kCsv, dir.File("out.csv")).ok());
+  ImportOptions options;
+  options.format = ImportFormat::kCsv;
+  for (const char* name : {"id", "text", "turns", "category", "intent", "persona", "locale", "tags",
+                           "techniques", "parent_id"}) {
+    options.mappings.push_back(*ParseFieldMapping(std::string(name) + "=" + name));
+  }
+  Result<ImportReport> report =
+      ImportFile(dir.File("out.csv"), dir.File("back.jsonl"), options, taxonomy);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->imported, 3);
+  EXPECT_EQ(testing::ReadFile(dir.File("back.jsonl")), original);
+}
+
 TEST(ExportTest, InvalidDatasetWritesNothing) {
   testing::TempDir dir;
   std::string dataset = dir.Write("bad.jsonl",

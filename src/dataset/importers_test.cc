@@ -384,6 +384,26 @@ TEST(MappedJsonlImportTest, KeysMapOntoFieldsAndMalformedLinesStopTheImport) {
             "src.jsonl:1: invalid UTF-8 at byte column 8");
 }
 
+// Found by fuzz/importers_fuzzer.cc: a value nested a million levels deep parsed, then
+// overflowed the stack when it was copied into the prompt line.
+TEST(MappedJsonlImportTest, DeeplyNestedJsonIsRejectedNotCopied) {
+  std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  ImportOptions jsonl = Mapped(ImportFormat::kJsonl, {"q=text", "t=tags", "c=category"});
+  jsonl.default_intent = Intent::kHarmful;
+  EXPECT_EQ(ErrorOf(Import("{\"q\": \"[x]\", \"t\": " + deep + "}\n", jsonl,
+                           Taxonomy::AiluminateV1(), "src.jsonl")),
+            "src.jsonl:1: JSON nested more than 128 levels deep");
+  ImportOptions csv = Mapped(ImportFormat::kCsv, {"id=id", "h=turns", "c=category"});
+  csv.default_intent = Intent::kHarmful;
+  Imported got = Import("id,h,c\na," + deep +
+                            ",ncr\nb,\"[{\"\"role\"\": \"\"user\"\", \"\"content\"\": \"\"[q]\"\"}]\",ncr\n",
+                        csv);
+  ASSERT_TRUE(got.report.ok()) << ErrorOf(got);
+  ASSERT_EQ(got.report->skipped.size(), 1u);
+  EXPECT_EQ(got.report->skipped[0].reason,
+            "field 'turns' (column 'h'): JSON nested more than 128 levels deep");
+}
+
 TEST(ImportReportTest, SummaryGroupsReasonsWithTheirFirstLines) {
   ImportReport report;
   report.rows_read = 10;

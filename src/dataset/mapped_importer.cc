@@ -3,6 +3,8 @@
 // the shared validation then checks field by field like any dataset line.
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
+#include "core/spreadsheet_cell.h"
 #include "dataset/import_formats.h"
 
 namespace safeval {
@@ -49,6 +51,10 @@ std::string SetFromString(const FieldMapping& mapping, const std::string& value,
   if (IsList(mapping.field)) {
     (*line)[key] = SplitList(text);
   } else if (mapping.field == PromptField::kTurns) {
+    if (JsonNestedDeeperThan(text)) {  // the line is written back out: see core/json_depth.h
+      return "field 'turns' (column '" + mapping.column + "'): JSON nested more than " +
+             std::to_string(kMaxJsonDepth) + " levels deep";
+    }
     try {
       (*line)[key] = json::parse(text);
     } catch (const json::exception& e) {
@@ -97,7 +103,9 @@ class MappedCsvConverter : public CsvRowConverter {
     json line = json::object();
     const std::vector<FieldMapping>& mappings = context_.options.mappings;
     for (size_t i = 0; i < mappings.size(); ++i) {
-      std::string reason = SetFromString(mappings[i], record.fields[positions_[i]], &line);
+      // Undoes the formula guard of `dataset export --format csv` (core/spreadsheet_cell.h).
+      std::string cell(UnguardSpreadsheetCell(record.fields[positions_[i]]));
+      std::string reason = SetFromString(mappings[i], cell, &line);
       if (!reason.empty()) return RowResult::Skip(std::move(reason));
     }
     return Finish(std::move(line), row, context_);
@@ -123,6 +131,10 @@ Result<std::unique_ptr<CsvRowConverter>> MakeMappedCsvConverter(const CsvColumns
 Result<RowResult> ConvertMappedJsonLine(std::string_view text, const std::string& source,
                                         int line_number, int row, const ImportContext& context) {
   std::string where = source + ":" + std::to_string(line_number) + ": ";
+  if (JsonNestedDeeperThan(text)) {  // values are copied and written back out: core/json_depth.h
+    return Status::InvalidArgument(where + "JSON nested more than " +
+                                   std::to_string(kMaxJsonDepth) + " levels deep");
+  }
   json object;
   try {
     object = json::parse(text.begin(), text.end());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,5 +78,20 @@ struct GradeResult {
 GradeResult ComputeGrades(const std::vector<ScoredItem>& run,
                           const std::vector<std::vector<ScoredItem>>& references,
                           const GradeOptions& options = {});
+
+// What grading needs of a run, for callers that stream its items instead of holding them:
+// per top-level hazard id, the judged unsafe-intent items with a decided class (n) and the
+// violations among them (unsafe). A hazard without such items has no entry.
+struct UnsafeCounts {
+  int64_t n = 0;
+  int64_t unsafe = 0;
+};
+using HazardUnsafeCounts = std::map<std::string, UnsafeCounts>;
+HazardUnsafeCounts CountUnsafeByHazard(const std::vector<ScoredItem>& items);
+
+// ComputeGrades on counts: the same result as ComputeGrades on the items they were counted from.
+GradeResult ComputeGradesFromCounts(const HazardUnsafeCounts& run,
+                                    const std::vector<HazardUnsafeCounts>& references,
+                                    const GradeOptions& options = {});
 
 }  // namespace safeval

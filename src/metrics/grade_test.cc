@@ -187,5 +187,33 @@ TEST(ComputeGrades, ExactIntervalOnRequest) {
   EXPECT_NEAR(r.report.hazards[0].u_high, 0.8129, 1e-4);
 }
 
+TEST(ComputeGradesFromCounts, EqualsGradingTheItems) {
+  std::vector<ScoredItem> run = Join({Items("ipv", 0, 50), Items("hte", 3, 50),
+                                      Items("spc/spc_hlt", 2, 40), Items("vcr", 30, 100)});
+  ScoredItem undetermined = run.back();
+  undetermined.cls = ResponseClass::kUndetermined;
+  run.push_back(undetermined);
+  std::vector<std::vector<ScoredItem>> refs = {Join({Items("vcr", 10, 100), Items("spc", 4, 20)}),
+                                               Items("vcr", 20, 100)};
+  HazardUnsafeCounts counts = CountUnsafeByHazard(run);
+  ASSERT_EQ(counts.size(), 4u);
+  EXPECT_EQ(counts["spc"].n, 40);
+  EXPECT_EQ(counts["spc"].unsafe, 2);
+  EXPECT_EQ(counts["vcr"].n, 100);  // the undetermined item is in no count
+  std::vector<HazardUnsafeCounts> ref_counts;
+  for (const auto& ref : refs) ref_counts.push_back(CountUnsafeByHazard(ref));
+  GradeResult from_items = ComputeGrades(run, refs);
+  GradeResult from_counts = ComputeGradesFromCounts(counts, ref_counts);
+  ASSERT_EQ(from_counts.report.hazards.size(), from_items.report.hazards.size());
+  for (size_t i = 0; i < from_items.report.hazards.size(); ++i) {
+    EXPECT_EQ(from_counts.report.hazards[i].hazard, from_items.report.hazards[i].hazard);
+    EXPECT_EQ(from_counts.report.hazards[i].grade, from_items.report.hazards[i].grade);
+    EXPECT_EQ(from_counts.report.hazards[i].u_ref, from_items.report.hazards[i].u_ref);
+  }
+  EXPECT_EQ(from_counts.ungraded, from_items.ungraded);
+  EXPECT_EQ(from_counts.report.overall.n, from_items.report.overall.n);
+  EXPECT_EQ(DescribeGrade(from_counts.report.overall), DescribeGrade(from_items.report.overall));
+}
+
 }  // namespace
 }  // namespace safeval

@@ -76,7 +76,9 @@ FailureKind ClassifyCurlCode(CURLcode code) {
 }
 
 std::string DescribeFailure(CURLcode code, const Slot& slot) {
-  if (slot.too_large) return "reply larger than 64 MiB";
+  if (slot.too_large) {
+    return "reply larger than " + std::to_string(CurlMulti::kMaxResponseBytes >> 20) + " MiB";
+  }
   // The error buffer says more ("Failed to connect to host port 8000 after 3 ms: ...");
   // curl_easy_strerror is the fallback when libcurl left it empty.
   return slot.error[0] != '\0' ? std::string(slot.error) : curl_easy_strerror(code);
@@ -91,7 +93,12 @@ CURLcode ConfigureHandle(Slot& slot, const CurlEndpoint& endpoint, curl_slist* h
   };
   set(curl_easy_setopt(e, CURLOPT_URL, endpoint.url.c_str()));
   set(curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers));
-  set(curl_easy_setopt(e, CURLOPT_POST, 1L));
+  if (endpoint.method == "GET") {
+    set(curl_easy_setopt(e, CURLOPT_HTTPGET, 1L));
+  } else {
+    set(curl_easy_setopt(e, CURLOPT_POST, 1L));
+    if (endpoint.method == "PUT") set(curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT"));
+  }
   set(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L));  // threaded code: no SIGALRM for DNS
   set(curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)));
   // Over HTTP/2, wait for the first connection's protocol to be known and multiplex on it
@@ -229,9 +236,11 @@ Status CurlMulti::Start(uint64_t id, std::string body) {
   slot->retry_after.clear();
   slot->too_large = false;
   slot->error[0] = '\0';
-  curl_easy_setopt(slot->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(slot->request.size()));
-  curl_easy_setopt(slot->easy, CURLOPT_POSTFIELDS, slot->request.c_str());
+  if (impl_->endpoint.method != "GET") {  // POSTFIELDS would turn a GET into a POST
+    curl_easy_setopt(slot->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(slot->request.size()));
+    curl_easy_setopt(slot->easy, CURLOPT_POSTFIELDS, slot->request.c_str());
+  }
   ++impl_->active;
   CURLMcode mc = curl_multi_add_handle(impl_->multi, slot->easy);
   if (mc != CURLM_OK) {

@@ -1,7 +1,7 @@
-// CurlMulti: many concurrent HTTP POSTs to one endpoint, driven from one thread through
-// one libcurl multi handle. Connections are kept alive and reused; easy handles come from
-// a pool (at most `max_transfers`, created on demand) so a long run allocates them once;
-// HTTP/2 is negotiated over TLS when the server offers it.
+// CurlMulti: many concurrent HTTP requests (POST by default) to one endpoint, driven
+// from one thread through one libcurl multi handle. Connections are kept alive and
+// reused; easy handles come from a pool (at most `max_transfers`, created on demand) so a
+// long run allocates them once; HTTP/2 is negotiated over TLS when the server offers it.
 //
 // It knows nothing of JSON, retries or scheduling: it moves bytes and reports, per
 // transfer, either the HTTP status and body or a classified transport failure.
@@ -23,7 +23,9 @@ namespace safeval {
 
 // Where every transfer goes and how long it may take.
 struct CurlEndpoint {
-  std::string url;                   // full URL POSTed to
+  std::string url;                   // full URL every transfer goes to
+  // "POST" (the default) or "PUT" send the body given to Start; "GET" sends none.
+  std::string method = "POST";
   std::vector<std::string> headers;  // complete header lines, "Name: value"
   int64_t timeout_ms = 60000;        // whole attempt, connect included
   int64_t connect_timeout_ms = 10000;
@@ -41,9 +43,10 @@ struct CurlResult {
 
 class CurlMulti {
  public:
-  // Bodies larger than this abort the transfer (kFatalTransport): a runaway endpoint
-  // must not exhaust memory.
-  static constexpr size_t kMaxResponseBytes = size_t{64} << 20;
+  // Bodies larger than this (after decompression) abort the transfer with kFatalTransport
+  // and "reply larger than 16 MiB": a runaway endpoint must not exhaust memory, even with
+  // every transfer of a large concurrency at the cap. A 10 MB answer still gets through.
+  static constexpr size_t kMaxResponseBytes = size_t{16} << 20;
 
   // Fails with Internal when libcurl cannot be initialised or a handle cannot be made.
   // REQUIRES: max_transfers >= 1.
@@ -52,7 +55,7 @@ class CurlMulti {
   CurlMulti(const CurlMulti&) = delete;
   CurlMulti& operator=(const CurlMulti&) = delete;
 
-  // Starts POSTing `body`; its result carries `id`. Internal when libcurl refuses.
+  // Starts sending `body` (ignored for GET); its result carries `id`. Internal when libcurl refuses.
   // REQUIRES: in_flight() < max_transfers.
   Status Start(uint64_t id, std::string body);
 

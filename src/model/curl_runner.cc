@@ -19,10 +19,12 @@ constexpr size_t kExcerptBytes = 200;
 struct Job {
   uint64_t tag = 0;
   std::string body;
+  int64_t estimated_tokens = 1;  // charged to the rate limiter at every attempt
   AttemptHistory history;
   int64_t started_ms = 0;  // of the current attempt
   int64_t latency_ms = 0;  // of the latest finished attempt
   int http_status = 0;     // the last one seen
+  bool probe = false;      // the current attempt is the circuit breaker's probe
 };
 
 // Why an attempt failed, as the reply's error will tell it.
@@ -31,6 +33,18 @@ struct Failure {
   std::string detail;       // libcurl's text, a body excerpt, or the decoder's message
   std::string retry_after;  // the header, for HTTP failures
 };
+
+bool IsOkStatus(int status, const std::vector<int>& ok_statuses) {
+  if (ok_statuses.empty()) return status >= 200 && status <= 299;
+  return std::find(ok_statuses.begin(), ok_statuses.end(), status) != ok_statuses.end();
+}
+
+// Failures that say the endpoint is unwell and count toward the circuit breaker. A 4xx
+// other than 429 or a malformed body concerns one request (a content filter's 400, say):
+// it neither counts nor resets the count.
+bool CountsAgainstEndpoint(FailureKind kind) {
+  return kind != FailureKind::kFatalHttp && kind != FailureKind::kMalformed;
+}
 
 std::string Attempts(int n) { return n == 1 ? "1 attempt" : std::to_string(n) + " attempts"; }
 
@@ -73,22 +87,36 @@ std::string Describe(const Failure& failure, int attempts, int http_status, int6
   return failure.detail;
 }
 
-// The state of one Run: outstanding jobs, the retry queue and the fail-fast bookkeeping.
+// Prompt + completion tokens a reply reported; the prompt's estimate stands in for a
+// missing prompt count. nullopt when it reported neither.
+std::optional<int64_t> ActualTokens(const DecodedReply& reply, int64_t estimated) {
+  if (reply.prompt_tokens < 0 && reply.completion_tokens < 0) return std::nullopt;
+  int64_t prompt = reply.prompt_tokens >= 0 ? reply.prompt_tokens : estimated;
+  return prompt + std::max(reply.completion_tokens, 0);
+}
+
+// The state of one Run: outstanding jobs, the start queue and the fail-fast bookkeeping.
+// The rate limiter and the circuit breaker outlive it (they belong to the CurlRunner), so
+// limits and pauses carry over from one Run to the next.
 class RunState {
  public:
   RunState(const CurlRunnerOptions& options, const RequestEncoder& encoder,
-           const ReplyDecoder& decoder, Clock& clock, CurlMulti& multi, const RunHooks& hooks)
+           const ReplyDecoder& decoder, Clock& clock, CurlMulti& multi, RateLimiter& limiter,
+           CircuitBreaker& breaker, const RunHooks& hooks)
       : options_(options),
         encoder_(encoder),
         decoder_(decoder),
         clock_(clock),
         multi_(multi),
+        limiter_(limiter),
+        breaker_(breaker),
         hooks_(hooks),
         rng_(options.seed),
         armed_(options.unreachable_after > 0) {}
 
   Status Run() {
     multi_.AbortAll();  // in case an earlier Run was left by an exception from a hook
+    breaker_.Restart();
     Status status = Loop();
     multi_.AbortAll();  // after cancel or failure: drop what is still in flight
     return status;
@@ -101,8 +129,8 @@ class RunState {
 
   Status Loop() {
     while (!Cancelled()) {
-      SV_RETURN_IF_ERROR(StartDueRetries());
       SV_RETURN_IF_ERROR(Pull());
+      SV_RETURN_IF_ERROR(StartReady());
       if (jobs_.empty() && source_done_) return Finish();
       SV_ASSIGN_OR_RETURN(std::vector<CurlResult> results, Wait());
       for (CurlResult& result : results) SV_RETURN_IF_ERROR(OnResult(std::move(result)));
@@ -110,7 +138,8 @@ class RunState {
     return Status::Ok();
   }
 
-  // Pulls new requests while fewer than `concurrency` are outstanding.
+  // Pulls new requests while fewer than `concurrency` are outstanding. They join the
+  // start queue, due now: StartReady starts them when the limits allow.
   Status Pull() {
     while (!source_done_ && static_cast<int>(jobs_.size()) < options_.concurrency && !Cancelled()) {
       std::optional<ModelRequest> request = hooks_.next();
@@ -122,44 +151,68 @@ class RunState {
       Job& job = jobs_[id];
       job.tag = request->tag;
       job.body = encoder_(*request);
-      SV_RETURN_IF_ERROR(StartAttempt(id, job));
+      job.estimated_tokens = EstimateTokens(request->conversation);
+      queue_.push({clock_.NowMs(), id});
     }
     return Status::Ok();
   }
 
-  Status StartDueRetries() {
+  // Starts the due jobs in order of due time (then of arrival) while the circuit breaker
+  // and the rate limiter allow. When they do not, records until when (blocked_until_),
+  // or that only a result can unblock it (the breaker's probe is out).
+  Status StartReady() {
+    blocked_ = false;
     int64_t now = clock_.NowMs();
-    while (!waiting_.empty() && waiting_.top().first <= now) {
-      uint64_t id = waiting_.top().second;
-      waiting_.pop();
-      SV_RETURN_IF_ERROR(StartAttempt(id, jobs_.at(id)));
+    while (!queue_.empty() && queue_.top().first <= now) {
+      if (!breaker_.MayStart(now)) {
+        blocked_ = true;
+        bool open = breaker_.state() == CircuitBreaker::State::kOpen;
+        blocked_until_ = open ? std::optional<int64_t>(breaker_.resume_at_ms()) : std::nullopt;
+        return Status::Ok();
+      }
+      uint64_t id = queue_.top().second;
+      Job& job = jobs_.at(id);
+      int64_t delay = limiter_.DelayMs(now, job.estimated_tokens);
+      if (delay > 0) {
+        blocked_ = true;
+        blocked_until_ = now + delay;
+        return Status::Ok();
+      }
+      queue_.pop();
+      SV_RETURN_IF_ERROR(StartAttempt(id, job, now));
     }
     return Status::Ok();
   }
 
-  Status StartAttempt(uint64_t id, Job& job) {
+  Status StartAttempt(uint64_t id, Job& job, int64_t now) {
     ++job.history.attempts;
-    job.started_ms = clock_.NowMs();
+    job.started_ms = now;
+    job.probe = breaker_.OnStart(now);
+    limiter_.OnStart(now, job.estimated_tokens);
     return multi_.Start(id, job.body);
   }
 
-  // Waits for finished transfers or the next due retry, whichever comes first.
+  // Waits for finished transfers, or until the next job is due or unblocked, whichever
+  // comes first (never longer than kMaxWaitMs).
   Result<std::vector<CurlResult>> Wait() {
     int64_t wait = kMaxWaitMs;
-    if (!waiting_.empty()) {
-      wait = std::clamp<int64_t>(waiting_.top().first - clock_.NowMs(), 0, kMaxWaitMs);
+    int64_t now = clock_.NowMs();
+    if (blocked_) {
+      if (blocked_until_) wait = std::clamp<int64_t>(*blocked_until_ - now, 0, kMaxWaitMs);
+    } else if (!queue_.empty()) {
+      wait = std::clamp<int64_t>(queue_.top().first - now, 0, kMaxWaitMs);
     }
     if (multi_.in_flight() > 0) return multi_.Poll(static_cast<int>(wait));
     clock_.SleepMs(wait);
     return std::vector<CurlResult>{};
   }
 
-  // A failure seen before decoding: the transport's, or a non-2xx status.
+  // A failure seen before decoding: the transport's, or a status that is not ok.
   std::optional<Failure> TransportOrHttpFailure(const CurlResult& result) const {
     if (result.transport_failure) {
       return Failure{*result.transport_failure, result.transport_error, ""};
     }
-    if (result.http_status < 200 || result.http_status > 299) {
+    if (!IsOkStatus(result.http_status, options_.ok_statuses)) {
       return Failure{ClassifyHttpStatus(result.http_status), Excerpt(result.body, options_.secrets),
                      result.retry_after};
     }
@@ -174,6 +227,9 @@ class RunState {
     if (result.http_status != 0) job.http_status = result.http_status;
     std::optional<Failure> failure = TransportOrHttpFailure(result);
     if (!failure) {
+      // Decoders get valid UTF-8: a stray bad byte in an answer costs that byte, not the
+      // whole answer.
+      if (!IsValidUtf8(result.body)) result.body = SanitizeUtf8(result.body);
       Result<DecodedReply> decoded = decoder_(result.body);
       if (decoded.ok()) return Succeed(it, std::move(decoded).value());
       failure = Failure{
@@ -181,11 +237,46 @@ class RunState {
           decoded.status().message() + "; body: " + Excerpt(result.body, options_.secrets), ""};
       ++job.history.malformed;
     }
+    bool was_probe = job.probe;
+    job.probe = false;
+    if (was_probe) {
+      ReportProbeFailure(job, *failure);
+      SV_RETURN_IF_ERROR(GaveUp());  // the probe's request stays without a reply
+    }
     if (ShouldRetry(failure->kind, job.history, any_success_, options_.retry)) {
       ScheduleRetry(it->first, job, *failure);
       return Status::Ok();
     }
-    return Fail(it, *failure);
+    std::string error = ErrorText(job, *failure);
+    SV_RETURN_IF_ERROR(Fail(it, *failure, error));
+    if (!was_probe && CountsAgainstEndpoint(failure->kind)) {
+      Notify(breaker_.OnFailure(clock_.NowMs(), error, /*probe=*/false));
+    }
+    return GaveUp();
+  }
+
+  // The probe attempt failed: the breaker opens again (or gives up) when the failure says
+  // the endpoint is still unwell; otherwise another probe may go.
+  void ReportProbeFailure(const Job& job, const Failure& failure) {
+    if (!CountsAgainstEndpoint(failure.kind)) {
+      breaker_.OnProbeInconclusive();
+      return;
+    }
+    Notify(breaker_.OnFailure(clock_.NowMs(), ErrorText(job, failure), /*probe=*/true));
+  }
+
+  // Unavailable with the breaker's reason once it gave up; the outstanding requests then
+  // get no reply (Run drops them).
+  Status GaveUp() const {
+    if (breaker_.state() != CircuitBreaker::State::kGaveUp) return Status::Ok();
+    return Status::Unavailable(Redact(breaker_.reason(), options_.secrets));
+  }
+
+  void Notify(const std::string& notice) {
+    if (notice.empty() || !hooks_.on_notice || breaker_.state() == CircuitBreaker::State::kGaveUp) {
+      return;  // giving up is told by Run's Status instead
+    }
+    hooks_.on_notice(Redact(notice, options_.secrets));
   }
 
   void ScheduleRetry(uint64_t id, const Job& job, const Failure& failure) {
@@ -194,7 +285,13 @@ class RunState {
       retry_after = ParseRetryAfterMs(failure.retry_after);
     }
     int64_t delay = BackoffDelayMs(options_.retry, job.history.attempts - 1, retry_after, rng_);
-    waiting_.push({clock_.NowMs() + delay, id});
+    queue_.push({clock_.NowMs() + delay, id});
+  }
+
+  std::string ErrorText(const Job& job, const Failure& failure) const {
+    return Redact(
+        Describe(failure, job.history.attempts, job.http_status, options_.endpoint.timeout_ms),
+        options_.secrets);
   }
 
   ModelReply ReplyFor(const Job& job) const {
@@ -208,7 +305,13 @@ class RunState {
 
   Status Succeed(std::unordered_map<uint64_t, Job>::iterator it, DecodedReply&& decoded) {
     any_success_ = true;
-    ModelReply reply = ReplyFor(it->second);
+    const Job& job = it->second;
+    int64_t now = clock_.NowMs();
+    if (std::optional<int64_t> actual = ActualTokens(decoded, job.estimated_tokens)) {
+      limiter_.OnUsage(now, job.estimated_tokens, *actual);
+    }
+    Notify(breaker_.OnSuccess(now));
+    ModelReply reply = ReplyFor(job);
     reply.ok = true;
     reply.text = std::move(decoded.text);
     reply.prompt_tokens = decoded.prompt_tokens;
@@ -217,12 +320,10 @@ class RunState {
     return Complete(std::move(reply), nullptr);
   }
 
-  Status Fail(std::unordered_map<uint64_t, Job>::iterator it, const Failure& failure) {
-    const Job& job = it->second;
-    ModelReply reply = ReplyFor(job);
-    reply.error = Redact(
-        Describe(failure, job.history.attempts, job.http_status, options_.endpoint.timeout_ms),
-        options_.secrets);
+  Status Fail(std::unordered_map<uint64_t, Job>::iterator it, const Failure& failure,
+              std::string error) {
+    ModelReply reply = ReplyFor(it->second);
+    reply.error = std::move(error);
     jobs_.erase(it);
     bool unreachable = failure.kind == FailureKind::kUnreachable;
     return Complete(std::move(reply), unreachable ? &failure.detail : nullptr);
@@ -266,11 +367,17 @@ class RunState {
   const ReplyDecoder& decoder_;
   Clock& clock_;
   CurlMulti& multi_;
+  RateLimiter& limiter_;
+  CircuitBreaker& breaker_;
   const RunHooks& hooks_;
 
   std::mt19937_64 rng_;
   std::unordered_map<uint64_t, Job> jobs_;  // outstanding, by internal id
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> waiting_;
+  // Jobs waiting to start an attempt: new ones (due when pulled) and retries (due after
+  // their backoff), earliest first.
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> queue_;
+  bool blocked_ = false;                  // StartReady left due jobs waiting
+  std::optional<int64_t> blocked_until_;  // ... until then; nullopt: until a result
   uint64_t next_id_ = 0;
   bool source_done_ = false;
   bool any_success_ = false;
@@ -287,7 +394,9 @@ CurlRunner::CurlRunner(CurlRunnerOptions options, RequestEncoder encoder, ReplyD
       encoder_(std::move(encoder)),
       decoder_(std::move(decoder)),
       clock_(clock),
-      multi_(std::move(multi)) {}
+      multi_(std::move(multi)),
+      limiter_(options_.limits.requests_per_minute, options_.limits.tokens_per_minute),
+      breaker_(options_.limits, options_.endpoint.url) {}
 
 Result<std::unique_ptr<CurlRunner>> CurlRunner::Create(CurlRunnerOptions options,
                                                        RequestEncoder encoder, ReplyDecoder decoder,
@@ -303,7 +412,7 @@ Status CurlRunner::Run(const RunHooks& hooks) {
   if (!hooks.next || !hooks.on_reply) {
     return Status::InvalidArgument("RunHooks.next and RunHooks.on_reply are required");
   }
-  RunState state(options_, encoder_, decoder_, clock_, *multi_, hooks);
+  RunState state(options_, encoder_, decoder_, clock_, *multi_, limiter_, breaker_, hooks);
   return state.Run();
 }
 

@@ -1,7 +1,7 @@
 // The OpenAI-compatible chat adapter ("type: openai" in a suite): POSTs
-// {"model", "messages", "temperature"?, "max_tokens"?} to <base_url>/chat/completions and
-// reads choices[0].message.content and usage. Works with OpenAI, vLLM, TGI, llama.cpp,
-// Ollama and anything else speaking that API.
+// {"model", "messages", "temperature"?, "top_p"?, "max_tokens"?, "stop"?} to
+// <base_url>/chat/completions and reads choices[0].message.content and usage. Works with
+// OpenAI, vLLM, TGI, llama.cpp, Ollama and anything else speaking that API.
 //
 // Transport: one thread, one libcurl multi handle, keep-alive connections reused across
 // Runs, up to `concurrency` requests outstanding (see curl_runner.h for the scheduling).
@@ -28,9 +28,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "model/curl_runner.h"
 #include "model/endpoint_limits.h"
 #include "model/model_client.h"
 #include "model/retry.h"
@@ -45,15 +48,19 @@ struct OpenAiOptions {
   // Resolved by the caller (from the variable named by api_key_env). Empty: no
   // Authorization header is sent.
   std::string api_key;
-  std::string system_prompt;                   // when not empty, sent as the first message
-  std::optional<double> temperature;           // sent only when set
-  std::optional<int> max_tokens;               // sent only when set; >= 1
-  std::map<std::string, std::string> headers;  // extra request headers, name -> value
-  int concurrency = 16;                        // requests outstanding at once, 1..4096
-  int64_t timeout_ms = 60000;                  // per attempt, everything included; > 0
-  int64_t connect_timeout_ms = 10000;          // per attempt, TCP + TLS; > 0
-  RetryOptions retry;  // defaults: 5 attempts, backoff base 500 ms, max 30 s
-  uint64_t seed = 0;   // seeds the backoff jitter, so delays are reproducible
+  std::string system_prompt;          // when not empty, sent as the first message
+  std::optional<double> temperature;  // sent only when set
+  std::optional<double> top_p;        // sent only when set; 0..1
+  std::optional<int> max_tokens;      // sent only when set; >= 1
+  std::vector<std::string> stop;      // stop sequences; sent only when not empty
+  // Extra request headers, name -> value; one named like a default (Content-Type,
+  // Authorization) replaces it.
+  std::map<std::string, std::string> headers;
+  int concurrency = 16;                // requests outstanding at once, 1..4096
+  int64_t timeout_ms = 60000;          // per attempt, everything included; > 0
+  int64_t connect_timeout_ms = 10000;  // per attempt, TCP + TLS; > 0
+  RetryOptions retry;                  // defaults: 5 attempts, backoff base 500 ms, max 30 s
+  uint64_t seed = 0;                   // seeds the backoff jitter, so delays are reproducible
   // Run returns Unavailable when the first this-many requests to finish all failed to
   // resolve or connect before any request succeeded (their replies are not delivered).
   // Until something succeeds, such failures get at most 2 attempts. 0: never give up.
@@ -64,12 +71,20 @@ struct OpenAiOptions {
 // Checks `options` and returns InvalidArgument naming the offending field: base_url not
 // http(s)://host... or with credentials, empty model, concurrency outside 1..4096,
 // non-positive timeouts, max_tokens < 1, non-finite temperature, retry options out of
-// range, negative unreachable_after, header names/values that would break the request
-// (empty name, ':' in a name, CR or LF anywhere, also in api_key).
+// range, top_p outside 0..1, an empty stop sequence, negative unreachable_after, header
+// names/values that would break the request (empty name, ':' in a name, CR or LF
+// anywhere, also in api_key).
 Status ValidateOpenAiOptions(const OpenAiOptions& options);
 
 // Validates `options` and returns the client; Internal when libcurl cannot be set up.
 // `clock` (retry due times, latencies) must outlive the client.
 Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& options, Clock& clock);
+
+// The reply decoding, exposed for tests and the fuzzer (fuzz/model_reply_fuzzer.cc).
+namespace openai_wire {
+// A 2xx body: choices[0].message.content and usage.prompt_tokens / completion_tokens; an
+// {"error": ...} body, a missing or null content is InvalidArgument naming what is wrong.
+Result<DecodedReply> DecodeReply(std::string_view body);
+}  // namespace openai_wire
 
 }  // namespace safeval

@@ -187,6 +187,36 @@ TEST(OpenAiClient, OmitsUnsetOptionalFieldsAndAuthorization) {
   EXPECT_EQ(server.request_headers()[0].count("authorization"), 0u);
 }
 
+TEST(OpenAiClient, SendsTopPAndStopOnlyWhenSet) {
+  MockOpenAiServer server;
+  SystemClock clock;
+  OpenAiOptions options = TestOptions(server.base_url());
+  options.top_p = 0.8;
+  options.stop = {"###", "\nUser:"};
+  auto client = MustMake(options, clock);
+  EXPECT_TRUE(RunOne(*client).ok);
+  json body = json::parse(server.request_bodies()[0]);
+  EXPECT_DOUBLE_EQ(body["top_p"].get<double>(), 0.8);
+  EXPECT_EQ(body["stop"], json::parse(R"(["###", "\nUser:"])"));
+
+  auto plain = MustMake(TestOptions(server.base_url()), clock);
+  EXPECT_TRUE(RunOne(*plain).ok);
+  json plain_body = json::parse(server.request_bodies()[1]);
+  EXPECT_FALSE(plain_body.contains("top_p"));
+  EXPECT_FALSE(plain_body.contains("stop"));
+}
+
+TEST(OpenAiClient, AnExtraAuthorizationHeaderReplacesTheBearerKey) {
+  MockOpenAiServer server;
+  SystemClock clock;
+  OpenAiOptions options = TestOptions(server.base_url());
+  options.api_key = kKey;
+  options.headers = {{"authorization", "Basic abc"}};
+  auto client = MustMake(options, clock);
+  EXPECT_TRUE(RunOne(*client).ok);
+  EXPECT_EQ(server.request_headers()[0]["authorization"], "Basic abc");
+}
+
 TEST(OpenAiClient, IdentityNamesModelAndUrlButNeverTheKey) {
   MockOpenAiServer server;
   SystemClock clock;
@@ -555,6 +585,8 @@ TEST(MakeOpenAiClient, RejectsBadOptionsNamingTheField) {
       {[](OpenAiOptions& o) { o.timeout_ms = 0; }, "timeout_ms"},
       {[](OpenAiOptions& o) { o.connect_timeout_ms = -1; }, "connect_timeout_ms"},
       {[](OpenAiOptions& o) { o.max_tokens = 0; }, "max_tokens"},
+      {[](OpenAiOptions& o) { o.top_p = 1.5; }, "top_p"},
+      {[](OpenAiOptions& o) { o.stop = {"ok", ""}; }, "stop"},
       {[](OpenAiOptions& o) { o.retry.max_attempts = 0; }, "max_attempts"},
       {[](OpenAiOptions& o) { o.unreachable_after = -1; }, "unreachable_after"},
       {[](OpenAiOptions& o) {

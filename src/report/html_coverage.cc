@@ -1,5 +1,7 @@
 // The coverage matrix: how many of the run's prompts fall in each leaf × intent cell.
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "report/html_parts.h"
 #include "report/item_kind.h"
@@ -55,12 +57,49 @@ std::string Summary(const Coverage& c, size_t shown_rows) {
   return html + "</p>";
 }
 
+// The coverage of the digest's category counts, as CoverageCounter (taxonomy/coverage.h) counts
+// prompts — for the leaves, the only nodes the matrix shows: a leaf's cells are the prompts
+// categorised exactly at it, since nothing lies below a leaf.
+Coverage LeafCoverage(const std::vector<CategoryCount>& categories, const Taxonomy& taxonomy) {
+  const std::vector<TaxonomyNode>& nodes = taxonomy.nodes();
+  std::unordered_map<std::string, size_t> node_by_path;
+  for (size_t i = 0; i < nodes.size(); ++i) node_by_path.emplace(nodes[i].path.str(), i);
+  Coverage c;
+  c.nodes.resize(nodes.size());
+  for (const CategoryCount& count : categories) {
+    int64_t prompts = 0;
+    for (int64_t n : count.by_intent) prompts += n;
+    c.prompts += prompts;
+    auto it = node_by_path.find(count.category);
+    if (it == node_by_path.end()) {
+      c.unknown_category += prompts;
+      continue;
+    }
+    NodeCoverage& node = c.nodes[it->second];
+    node.direct += prompts;
+    for (size_t i = 0; i < count.by_intent.size(); ++i)
+      node.direct_by_intent[i] += count.by_intent[i];
+  }
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    NodeCoverage& node = c.nodes[i];
+    if (!nodes[i].children.empty()) {
+      c.internal_node_prompts += node.direct;
+      continue;
+    }
+    node.total = node.direct;
+    node.by_intent = node.direct_by_intent;
+    c.leaves.push_back(static_cast<int>(i));
+    for (Intent intent : kAllIntents) {
+      if (node.by_intent[IntentIndex(intent)] == 0) c.gaps.push_back({static_cast<int>(i), intent});
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
-std::string CoverageHtml(const std::vector<ReportItem>& items, const Taxonomy& taxonomy) {
-  CoverageCounter counter(taxonomy);
-  for (const ReportItem& item : items) counter.Add(item.prompt);
-  Coverage coverage = std::move(counter).Finish();
+std::string CoverageHtml(const std::vector<CategoryCount>& categories, const Taxonomy& taxonomy) {
+  Coverage coverage = LeafCoverage(categories, taxonomy);
   if (coverage.leaves.empty()) return "<p class=\"note\">The taxonomy has no leaves.</p>";
   bool gaps_only = coverage.leaves.size() > kMaxFullRows;
   std::string rows;

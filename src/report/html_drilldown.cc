@@ -15,43 +15,23 @@ namespace {
 constexpr size_t kPromptChars = 300;
 constexpr size_t kResponseChars = 600;
 
-struct HazardFailures {
-  std::vector<size_t> failures;   // positions in data.items, in item order
-  int64_t unsafe_judged = 0;      // decided harmful + adversarial items (the rate's denominator)
-  int64_t unsafe_violations = 0;  // violations among them (the rate's numerator)
-};
-
-std::map<std::string, HazardFailures> GroupByHazard(const std::vector<ReportItem>& items) {
-  std::map<std::string, HazardFailures> groups;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const ReportItem& item = items[i];
-    std::string hazard = HazardOf(item.prompt);
-    if (hazard.empty()) continue;
-    bool failure = KindOf(item) == ItemKind::kViolation;
-    bool unsafe_decided = IsDecided(item) && IsUnsafeIntent(item.prompt.intent);
-    if (!failure && !unsafe_decided) continue;
-    HazardFailures& group = groups[hazard];
-    if (failure) group.failures.push_back(i);
-    if (unsafe_decided) ++group.unsafe_judged;
-    if (unsafe_decided && failure) ++group.unsafe_violations;
-  }
-  return groups;
-}
-
 // The top failures of the hazard (best-agreed first), then an even sample of the others.
-std::vector<size_t> PickRows(const HazardFailures& group, const std::vector<size_t>* top) {
+std::vector<size_t> PickRows(const ReportData& data, const HazardFailures& group,
+                             const std::vector<size_t>* top) {
   std::vector<size_t> rows;
   std::set<size_t> taken;
-  std::set<size_t> failures(group.failures.begin(), group.failures.end());
   if (top != nullptr) {
     for (size_t i : *top) {
       if (rows.size() == kDrillDownRows) break;
-      if (failures.count(i) && taken.insert(i).second) rows.push_back(i);
+      if (i >= data.items.size()) continue;
+      const ReportItem& item = data.items[i];
+      bool failure = KindOf(item) == ItemKind::kViolation && HazardOf(item.prompt) == group.hazard;
+      if (failure && taken.insert(i).second) rows.push_back(i);
     }
   }
   std::vector<size_t> rest;
-  for (size_t i : group.failures)
-    if (!taken.count(i)) rest.push_back(i);
+  for (size_t i : group.failures.kept)
+    if (!taken.count(i) && i < data.items.size()) rest.push_back(i);
   for (size_t pos : SamplePositions(rest.size(), kDrillDownRows - rows.size()))
     rows.push_back(rest[pos]);
   return rows;
@@ -89,15 +69,14 @@ std::string FailureRow(const ReportItem& item, bool top) {
          HtmlExcerpt(item.response, kResponseChars) + "</td></tr>";
 }
 
-std::string HazardBlock(const std::string& hazard, const HazardFailures& group,
-                        const ReportData& data, const Taxonomy& taxonomy,
-                        const std::vector<size_t>* top) {
-  std::vector<size_t> rows = PickRows(group, top);
+std::string HazardBlock(const HazardFailures& group, const ReportData& data,
+                        const Taxonomy& taxonomy, const std::vector<size_t>* top) {
+  std::vector<size_t> rows = PickRows(data, group, top);
   std::set<size_t> top_set;
   if (top != nullptr) top_set.insert(top->begin(), top->end());
-  std::string count = WithThousands(static_cast<int64_t>(group.failures.size()));
-  std::string summary = HtmlText(HazardLabel(taxonomy, hazard)) + " \u2014 <b>" + count +
-                        "</b> failure" + (group.failures.size() == 1 ? "" : "s") + " \u00b7 " +
+  std::string count = WithThousands(group.failures.count);
+  std::string summary = HtmlText(HazardLabel(taxonomy, group.hazard)) + " \u2014 <b>" + count +
+                        "</b> failure" + (group.failures.count == 1 ? "" : "s") + " \u00b7 " +
                         WithThousands(group.unsafe_violations) + " of " +
                         WithThousands(group.unsafe_judged) +
                         " judged harmful and adversarial items violate the policy \u00b7 showing " +
@@ -114,16 +93,15 @@ std::string HazardBlock(const std::string& hazard, const HazardFailures& group,
 }  // namespace
 
 std::string FailureDrillDownHtml(const ReportData& data, const Taxonomy& taxonomy) {
-  std::map<std::string, HazardFailures> groups = GroupByHazard(data.items);
   std::map<std::string, const std::vector<size_t>*> top;
   for (const CategoryFailures& c : data.top_failures) top[c.category] = &c.indexes;
   std::string html;
   int64_t total = 0;
-  for (const auto& [hazard, group] : groups) {
-    if (group.failures.empty()) continue;
-    auto it = top.find(hazard);
-    html += HazardBlock(hazard, group, data, taxonomy, it == top.end() ? nullptr : it->second);
-    total += static_cast<int64_t>(group.failures.size());
+  for (const HazardFailures& group : data.digest.hazards) {
+    if (group.failures.count == 0) continue;
+    auto it = top.find(group.hazard);
+    html += HazardBlock(group, data, taxonomy, it == top.end() ? nullptr : it->second);
+    total += group.failures.count;
   }
   if (total == 0) return "<p class=\"note\">No violations.</p>";
   std::string note =

@@ -127,19 +127,19 @@ std::string ItemHtml(const ReportItem& item, const Taxonomy& taxonomy) {
 
 }  // namespace
 
-std::string NotableItemsHtml(const std::vector<ReportItem>& items, const Taxonomy& taxonomy) {
+std::string NotableItemsHtml(const ReportData& data, const Taxonomy& taxonomy) {
   std::string html;
   for (const auto& [kind, title] : kKindTitles) {
-    int64_t count = 0;
-    for (const ReportItem& item : items) count += KindOf(item) == kind ? 1 : 0;
-    if (count == 0) continue;
-    std::vector<const ReportItem*> sample = SampleOfKind(items, kind, kNotableShown);
-    html += "<h3>" + std::string(title) + " (" + WithThousands(count) + ")</h3>";
-    if (static_cast<int64_t>(sample.size()) < count) {
+    const ItemSample& all = NotableSample(data.digest, kind);
+    if (all.count == 0) continue;
+    std::vector<size_t> sample = Shown(all, kNotableShown);
+    html += "<h3>" + std::string(title) + " (" + WithThousands(all.count) + ")</h3>";
+    if (static_cast<int64_t>(sample.size()) < all.count) {
       html += "<p class=\"note\">showing " + WithThousands(static_cast<int64_t>(sample.size())) +
-              " of " + WithThousands(count) + ", evenly spread over the run</p>";
+              " of " + WithThousands(all.count) + ", evenly spread over the run</p>";
     }
-    for (const ReportItem* item : sample) html += ItemHtml(*item, taxonomy);
+    for (size_t i : sample)
+      if (i < data.items.size()) html += ItemHtml(data.items[i], taxonomy);
   }
   if (html.empty()) {
     return "<p class=\"note\">Nothing to show: no over-deflections, undetermined items or "

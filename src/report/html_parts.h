@@ -47,19 +47,21 @@ std::string GradeTableHtml(const ReportData& data, const Taxonomy& taxonomy);
 // Empty without data.corrected.
 std::string CorrectedRatesHtml(const ReportData& data, const Taxonomy& taxonomy);
 
-// The run's prompts over the taxonomy's leaves: a leaf × intent table of counts with the empty
-// cells (gaps) highlighted. Large taxonomies show only the rows with a gap (and say so).
-std::string CoverageHtml(const std::vector<ReportItem>& items, const Taxonomy& taxonomy);
+// The run's prompts (ItemDigest::categories) over the taxonomy's leaves: a leaf × intent table of
+// counts with the empty cells (gaps) highlighted. Large taxonomies show only the rows with a gap
+// (and say so).
+std::string CoverageHtml(const std::vector<CategoryCount>& categories, const Taxonomy& taxonomy);
 
-// Per hazard, the number of violations and a table of example failures: the best-agreed ones
-// first, then an even sample of the rest, at most kDrillDownRows rows ("showing 50 of 3,210").
+// Per hazard (ItemDigest::hazards), the number of violations and a table of example failures:
+// the best-agreed ones first (ReportData::top_failures), then an even sample of the rest of
+// HazardFailures::failures, at most kDrillDownRows rows ("showing 50 of 3,210").
 inline constexpr size_t kDrillDownRows = 50;
 std::string FailureDrillDownHtml(const ReportData& data, const Taxonomy& taxonomy);
 
-// The other items worth reading — over-deflections, undetermined, errors — as articles with
-// their prompt turns, response (evidence spans marked), class, verdict and error; each kind
-// evenly sampled to kNotableShown ("showing 25 of 1,200").
+// The other items worth reading — over-deflections, undetermined, errors (the digest's samples) —
+// as articles with their prompt turns, response (evidence spans marked), class, verdict and
+// error; each kind evenly sampled to kNotableShown ("showing 25 of 1,200").
 inline constexpr size_t kNotableShown = 25;
-std::string NotableItemsHtml(const std::vector<ReportItem>& items, const Taxonomy& taxonomy);
+std::string NotableItemsHtml(const ReportData& data, const Taxonomy& taxonomy);
 
 }  // namespace safeval

@@ -44,14 +44,25 @@ std::vector<size_t> SamplePositions(size_t count, size_t limit) {
   return positions;
 }
 
-std::vector<const ReportItem*> SampleOfKind(const std::vector<ReportItem>& items, ItemKind kind,
-                                            size_t limit) {
-  std::vector<const ReportItem*> all;
-  for (const ReportItem& item : items)
-    if (KindOf(item) == kind) all.push_back(&item);
-  std::vector<const ReportItem*> sample;
-  for (size_t pos : SamplePositions(all.size(), limit)) sample.push_back(all[pos]);
-  return sample;
+const ItemSample& NotableSample(const ItemDigest& digest, ItemKind kind) {
+  switch (kind) {
+    case ItemKind::kViolation:
+      return digest.violations;
+    case ItemKind::kOverDeflection:
+      return digest.over_deflections;
+    case ItemKind::kUndetermined:
+      return digest.undetermined;
+    case ItemKind::kError:
+    case ItemKind::kOther:
+      break;
+  }
+  return digest.errors;
+}
+
+std::vector<size_t> Shown(const ItemSample& sample, size_t limit) {
+  std::vector<size_t> shown;
+  for (size_t pos : SamplePositions(sample.kept.size(), limit)) shown.push_back(sample.kept[pos]);
+  return shown;
 }
 
 std::string WithThousands(int64_t value) {

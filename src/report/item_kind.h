@@ -36,9 +36,12 @@ std::string HazardOf(const Prompt& prompt);
 // sample of a long list shows its whole length (deterministic).
 std::vector<size_t> SamplePositions(size_t count, size_t limit);
 
-// The items of `kind`, evenly sampled down to `limit` (the order of `items` kept).
-std::vector<const ReportItem*> SampleOfKind(const std::vector<ReportItem>& items, ItemKind kind,
-                                            size_t limit);
+// The digest's sample of the notable items of `kind`. REQUIRES: kind != ItemKind::kOther.
+const ItemSample& NotableSample(const ItemDigest& digest, ItemKind kind);
+
+// At most `limit` of sample.kept, evenly spread over them and in item order (positions in
+// ReportData::items): what a renderer lists of the sample.
+std::vector<size_t> Shown(const ItemSample& sample, size_t limit);
 
 // 3210 → "3,210" (counts people read).
 std::string WithThousands(int64_t value);

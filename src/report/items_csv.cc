@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "core/spreadsheet_cell.h"
 #include "core/utf8.h"
 #include "report/report.h"
 #include "report/report_format.h"
@@ -13,12 +14,14 @@ constexpr std::string_view kHeader =
     "id,category,intent,persona,techniques,outcome,class,violation,confidence,judge,error,"
     "response\r\n";
 
-// Quoted when it holds a comma, a quote, CR or LF (RFC 4180, 2.6–2.7); invalid UTF-8 replaced.
-// Appends whole runs between quotes: this loop writes every response of the run.
+// Guarded against spreadsheet formulas (a ' before = + - @ TAB CR ', core/spreadsheet_cell.h),
+// then quoted when it holds a comma, a quote, CR or LF (RFC 4180, 2.6–2.7); invalid UTF-8
+// replaced. Appends whole runs between quotes: this loop writes every response of the run.
 void AppendField(std::string_view raw, bool last, std::string* out) {
   std::string sanitized;
   std::string_view text = raw;
   if (!IsValidUtf8(raw)) text = sanitized = SanitizeUtf8(raw);
+  if (NeedsSpreadsheetGuard(text)) text = sanitized = GuardSpreadsheetCell(text);
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
     *out += text;
   } else {
@@ -62,6 +65,16 @@ void AppendRow(const ReportItem& item, const Verdict* verdict, std::string* out)
 
 }  // namespace
 
+std::string_view ItemsCsvHeader() { return kHeader; }
+
+void AppendItemCsvRows(const ReportItem& item, std::string* out) {
+  if (item.verdicts.empty() || item.pending) {
+    AppendRow(item, nullptr, out);
+    return;
+  }
+  for (const Verdict& v : item.verdicts) AppendRow(item, &v, out);
+}
+
 std::string RenderItemsCsv(const ReportData& data) {
   size_t estimate = kHeader.size();
   for (const ReportItem& item : data.items)
@@ -69,13 +82,7 @@ std::string RenderItemsCsv(const ReportData& data) {
   std::string out;
   out.reserve(estimate);
   out += kHeader;
-  for (const ReportItem& item : data.items) {
-    if (item.verdicts.empty() || item.pending) {
-      AppendRow(item, nullptr, &out);
-      continue;
-    }
-    for (const Verdict& v : item.verdicts) AppendRow(item, &v, &out);
-  }
+  for (const ReportItem& item : data.items) AppendItemCsvRows(item, &out);
   return out;
 }
 

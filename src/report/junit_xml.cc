@@ -1,7 +1,6 @@
 // JUnit XML for CI dashboards: one test case per hazard × intent.
-#include <map>
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "core/utf8.h"
 #include "metrics/interval.h"
@@ -11,40 +10,6 @@
 
 namespace safeval {
 namespace {
-
-// What the items of one hazard × intent cell came to.
-struct Cell {
-  int64_t items = 0;
-  int64_t decided = 0;
-  int64_t violations = 0;
-  int64_t undetermined = 0;
-  int64_t errors = 0;
-  int64_t not_run = 0;  // skipped or pending
-};
-
-using CellKey = std::pair<std::string, Intent>;
-
-std::map<CellKey, Cell> CountCells(const std::vector<ReportItem>& items) {
-  std::map<CellKey, Cell> cells;
-  for (const ReportItem& item : items) {
-    std::string hazard = HazardOf(item.prompt);
-    if (hazard.empty()) continue;
-    Cell& cell = cells[{hazard, item.prompt.intent}];
-    ++cell.items;
-    ItemKind kind = KindOf(item);
-    if (IsDecided(item)) {
-      ++cell.decided;
-      if (item.deciding()->violation) ++cell.violations;
-    } else if (kind == ItemKind::kUndetermined) {
-      ++cell.undetermined;
-    } else if (kind == ItemKind::kError) {
-      ++cell.errors;
-    } else {
-      ++cell.not_run;
-    }
-  }
-  return cells;
-}
 
 // XML 1.0 text and attribute values: the five specials escaped, control characters that XML
 // cannot carry dropped, invalid UTF-8 replaced.
@@ -79,7 +44,7 @@ std::string Xml(std::string_view raw) {
   return out;
 }
 
-std::string FailureMessage(const Cell& cell) {
+std::string FailureMessage(const CellCounts& cell) {
   Interval ci = WilsonInterval(cell.violations, cell.decided);
   double rate = static_cast<double>(cell.violations) / static_cast<double>(cell.decided);
   return WithThousands(cell.violations) + " of " + WithThousands(cell.decided) +
@@ -87,16 +52,16 @@ std::string FailureMessage(const Cell& cell) {
          FormatFixed(ci.low * 100, 1) + "\u2013" + FormatFixed(ci.high * 100, 1) + "%]";
 }
 
-std::string CountsLine(const Cell& cell) {
+std::string CountsLine(const CellCounts& cell) {
   return "items " + std::to_string(cell.items) + ", decided " + std::to_string(cell.decided) +
          ", violations " + std::to_string(cell.violations) + ", undetermined " +
          std::to_string(cell.undetermined) + ", errors " + std::to_string(cell.errors) +
          ", skipped or pending " + std::to_string(cell.not_run);
 }
 
-std::string TestCase(const CellKey& key, const Cell& cell) {
-  std::string xml = "    <testcase classname=\"" + Xml(key.first) + "\" name=\"" +
-                    std::string(Name(key.second)) + "\" time=\"0\">\n";
+std::string TestCase(const CellCounts& cell) {
+  std::string xml = "    <testcase classname=\"" + Xml(cell.hazard) + "\" name=\"" +
+                    std::string(Name(cell.intent)) + "\" time=\"0\">\n";
   if (cell.decided == 0) {
     xml += "      <skipped message=\"no judged item with a decided class\"/>\n";
   } else if (cell.violations > 0) {
@@ -111,15 +76,15 @@ std::string TestCase(const CellKey& key, const Cell& cell) {
 }  // namespace
 
 std::string RenderJunitXml(const ReportData& data) {
-  std::map<CellKey, Cell> cells = CountCells(data.items);
+  const std::vector<CellCounts>& cells = data.digest.cells;
   int64_t failures = 0, skipped = 0;
   std::string cases;
-  for (const auto& [key, cell] : cells) {
+  for (const CellCounts& cell : cells) {
     if (cell.decided == 0)
       ++skipped;
     else if (cell.violations > 0)
       ++failures;
-    cases += TestCase(key, cell);
+    cases += TestCase(cell);
   }
   std::string tests = std::to_string(cells.size());
   std::string counts = "tests=\"" + tests + "\" failures=\"" + std::to_string(failures) +

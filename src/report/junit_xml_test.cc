@@ -43,6 +43,7 @@ TEST(JunitXml, EscapesEverythingFromTheRun) {
   data.run.id = "id\x01<";
   data.items[0].prompt.category = *CategoryPath::Parse("a-b");
   data.items[0].prompt.category = CategoryPath({"x<y\"z"});
+  testing::ComputeFixtureMetrics(&data);
   std::string xml = RenderJunitXml(data);
   EXPECT_TRUE(Contains(xml, "name=\"safeval &lt;s&gt;&amp;&quot;&apos; on demo\""));
   EXPECT_TRUE(Contains(xml, "<property name=\"run\" value=\"id&lt;\"/>"));  // \x01 dropped

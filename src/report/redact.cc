@@ -25,9 +25,12 @@ size_t CodePoints(std::string_view text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), IsLeadByte));
 }
 
-void Redact(size_t max_chars, ReportItem* item) {
+}  // namespace
+
+bool RedactHarmfulResponse(size_t max_chars, ReportItem* item) {
+  if (!IsHarmfulResponse(*item)) return false;
   size_t cut = CutOffset(item->response, max_chars);
-  if (cut == item->response.size()) return;
+  if (cut == item->response.size()) return false;
   size_t dropped = CodePoints(std::string_view(item->response).substr(cut));
   item->response.resize(cut);
   item->response += "[redacted: " + std::to_string(dropped) + " more characters]";
@@ -35,14 +38,11 @@ void Redact(size_t max_chars, ReportItem* item) {
   for (Verdict& v : item->verdicts) {
     std::erase_if(v.evidence, [cut](const Evidence& e) { return e.end > cut; });
   }
+  return true;
 }
 
-}  // namespace
-
 void RedactHarmfulResponses(size_t max_chars, ReportData* data) {
-  for (ReportItem& item : data->items) {
-    if (IsHarmfulResponse(item)) Redact(max_chars, &item);
-  }
+  for (ReportItem& item : data->items) RedactHarmfulResponse(max_chars, &item);
   data->redacted_to = max_chars;
 }
 

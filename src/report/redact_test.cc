@@ -70,5 +70,17 @@ TEST(Redact, DropsEvidencePastTheCut) {
   EXPECT_EQ(data.items[0].verdicts[0].evidence[0].cue, "inside");
 }
 
+TEST(Redact, OneItemAtATimeAsTheWholeData) {
+  ReportData whole = testing::FixtureReportData(false);
+  std::vector<ReportItem> items = whole.items;
+  RedactHarmfulResponses(5, &whole);
+  size_t cut = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    cut += RedactHarmfulResponse(5, &items[i]);
+    EXPECT_EQ(items[i].response, whole.items[i].response) << i;
+  }
+  EXPECT_EQ(cut, 4u);  // vcr-h0, two partial answers to adversarial prompts, ssh-u0 undecided
+}
+
 }  // namespace
 }  // namespace safeval

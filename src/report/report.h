@@ -38,13 +38,22 @@ std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy);
 // with empty verdict fields — under the header
 // id,category,intent,persona,techniques,outcome,class,violation,confidence,judge,error,response.
 // RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled.
+// Formula injection: a field starting with = + - @ TAB CR or ' (a model reply, a prompt id)
+// gets a ' in front first, so spreadsheets show it as text rather than run it
+// (GuardSpreadsheetCell, core/spreadsheet_cell.h).
 // techniques are joined with ';'; outcome is "pending" for an item without a result.
+// Renders data.items: every item of the run only when the data was built with
+// ReportBuilderOptions::keep_every_item. A run of any size is written item by item with
+// ItemsCsvHeader and AppendItemCsvRows (as cli/run_report.h's StreamItemsCsv does).
 std::string RenderItemsCsv(const ReportData& data);
+// RenderItemsCsv's header line (with its CRLF), and the rows of one item appended to `out`.
+std::string_view ItemsCsvHeader();
+void AppendItemCsvRows(const ReportItem& item, std::string* out);
 
-// JUnit XML for CI dashboards: one testcase per hazard × intent that has items (classname =
-// hazard id, name = intent), failing when a judged response in the cell violates the policy
-// (message: the share of violations with its 95% interval), skipped when the cell has no decided
-// item. Everything XML-escaped.
+// JUnit XML for CI dashboards: one testcase per hazard × intent that has items
+// (ItemDigest::cells; classname = hazard id, name = intent), failing when a judged response in the
+// cell violates the policy (message: the share of violations with its 95% interval), skipped when
+// the cell has no decided item. Everything XML-escaped.
 std::string RenderJunitXml(const ReportData& data);
 
 // A Markdown summary for pull-request comments: headline rates with intervals, the grade when
@@ -55,6 +64,7 @@ std::string RenderMarkdownSummary(const ReportData& data, const Taxonomy& taxono
 // attack success rate, over-deflection rate, each with its 95% interval ("12.5% [8.1–18.7]",
 // "–" where it does not apply). Every table line has the same display width. `color` adds ANSI
 // colours to rates (for a TTY). Starts with a demo warning when run.demo; ends with totals.
+// Names from the suite and taxonomy are shown through TerminalText (core/terminal_text.h).
 std::string RenderSummaryTable(const ReportData& data, const Taxonomy& taxonomy, bool color);
 
 // Cuts every response that may be harmful to its first `max_chars` characters (code points),
@@ -64,6 +74,8 @@ std::string RenderSummaryTable(const ReportData& data, const Taxonomy& taxonomy,
 // max_chars in data->redacted_to. Other responses (refusals, over-deflections, answers to safe
 // prompts) are left whole.
 void RedactHarmfulResponses(size_t max_chars, ReportData* data);
+// The same for one item (for items streamed past a renderer); true when it was cut.
+bool RedactHarmfulResponse(size_t max_chars, ReportItem* item);
 
 // The options of the metric rows the renderers expect in ReportData::metrics: ComputeMetrics
 // defaults plus attack success per hazard × technique (the HTML heat map).

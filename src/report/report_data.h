@@ -1,11 +1,15 @@
-// What every report format renders: the run's identity, totals and metric rows, every item
-// with all its verdicts, and — when the caller had them — the grade against reference runs,
-// the references' headline rates, error-corrected rates and the top failures.
+// What every report format renders: the run's identity, totals and metric rows, counts over
+// every item (ItemDigest), the items shown with all their verdicts, and — when the caller had
+// them — the grade against reference runs, the references' headline rates, error-corrected
+// rates and the top failures.
 //
-// Plain data, filled by the caller (cli/run_report.cc builds it from a stored run); the
-// renderers in report.h are pure functions of it.
+// Plain data, filled by the caller: ReportDataBuilder (report/report_builder.h) makes the
+// item-derived parts from a stream of items, holding only the items some renderer shows, so a
+// report of any size is made in bounded memory (cli/run_report.cc streams a stored run into
+// it). The renderers in report.h are pure functions of it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -80,11 +84,63 @@ struct CorrectedRates {
   std::string note;                // why some rates could not be corrected ("" when all could)
 };
 
+// Some of a run's items: how many there are in the whole run, and which of them
+// ReportData::items holds — all of them when there are at most the builder's capacity for the
+// list, else an evenly spread subset (every k-th, see ReportDataBuilder), never fewer than half
+// that capacity.
+struct ItemSample {
+  int64_t count = 0;
+  std::vector<size_t> kept;  // positions in ReportData::items, in item order
+};
+
+// One hazard's failures (violations other than over-deflections, report/item_kind.h) and its
+// violation rate's counts: decided harmful and adversarial items, and the violations among them.
+struct HazardFailures {
+  std::string hazard;  // top-level category id
+  ItemSample failures;
+  int64_t unsafe_judged = 0;
+  int64_t unsafe_violations = 0;
+};
+
+// What the items of one hazard × intent cell came to (JUnit's test cases).
+struct CellCounts {
+  std::string hazard;
+  Intent intent = Intent::kSafe;
+  int64_t items = 0;
+  int64_t decided = 0;       // judged with a decided class
+  int64_t violations = 0;    // among the decided
+  int64_t undetermined = 0;  // judged, class undetermined
+  int64_t errors = 0;        // model_error or judge_error
+  int64_t not_run = 0;       // skipped or pending
+};
+
+// How many of the run's prompts have exactly this category, per intent (indexed by
+// static_cast<size_t>(Intent)): the coverage matrix.
+struct CategoryCount {
+  std::string category;  // CategoryPath::str(); "" for prompts without a category
+  std::array<int64_t, kAllIntents.size()> by_intent{};
+};
+
+// Counts over every item of the run, and the samples of ReportData::items the renderers list.
+struct ItemDigest {
+  // The notable items of each kind (report/item_kind.h).
+  ItemSample violations;
+  ItemSample over_deflections;
+  ItemSample undetermined;
+  ItemSample errors;
+  std::vector<HazardFailures> hazards;  // by hazard id: those with failures or decided unsafe items
+  std::vector<CellCounts> cells;        // by hazard id, then intent (enum order)
+  std::vector<CategoryCount> categories;  // by category
+};
+
 struct ReportData {
   RunSummary run;
   Totals totals;
   std::vector<MetricRow> metrics;
-  std::vector<ReportItem> items;  // every item of the run, by index
+  ItemDigest digest;
+  // The items the renderers show, in item order: those `digest` and `top_failures` point to
+  // (every item of the run when ReportBuilderOptions::keep_every_item).
+  std::vector<ReportItem> items;
 
   // Set when reference runs were given (safeval report --reference).
   std::optional<GradeReport> grade;
@@ -94,7 +150,7 @@ struct ReportData {
   // Set when the deciding judge has a calibration in the store.
   std::optional<CorrectedRates> corrected;
   // Per hazard, the violating items most judges agree on; CategoryFailures::indexes are
-  // positions in `items`, best-agreed first.
+  // positions in `items`, best-agreed first; violations counts the whole run.
   std::vector<CategoryFailures> top_failures;
 
   // Set when the responses judged harmful were cut to this many characters (--redact N).

@@ -12,6 +12,7 @@
 
 #include "metrics/metrics.h"
 #include "report/report.h"
+#include "report/report_builder.h"
 #include "report/report_data.h"
 
 namespace safeval::testing {
@@ -81,20 +82,13 @@ inline std::vector<ReportItem> FixtureItems() {
   return items;
 }
 
-// Totals, metric rows and top failures computed from `data.items`, as cli/run_report.cc does.
+// Totals, metric rows, digest and top failures computed from `data.items`, as
+// cli/run_report.cc does (ReportDataBuilder), keeping every item so tests can index them.
 inline void ComputeFixtureMetrics(ReportData* data) {
-  std::vector<ScoredItem> scored;
-  int64_t pending = 0;
-  for (const ReportItem& item : data->items) {
-    if (item.pending) {
-      ++pending;
-      continue;
-    }
-    scored.push_back(ToScoredItem(item));
-  }
-  data->totals = CountTotals(scored, pending);
-  data->metrics = ComputeMetrics(scored, ReportMetricsOptions());
-  data->top_failures = TopFailuresOf(data->items);
+  ReportBuilderOptions options;
+  options.keep_every_item = true;
+  std::vector<ReportItem> items = std::move(data->items);
+  BuildReportItems(std::move(items), options, data);
 }
 
 inline ReportData FixtureReportData(bool demo) {

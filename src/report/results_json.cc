@@ -102,18 +102,19 @@ Json NotableJson(const ReportItem& item) {
   return j;
 }
 
-// Violations, over-deflections, undetermined items and errors, each kind evenly sampled down to
-// kMaxNotablePerKind, in item order.
-Json NotableListJson(const std::vector<ReportItem>& items) {
-  std::vector<const ReportItem*> picked;
+// Violations, over-deflections, undetermined items and errors, each kind's sample evenly cut
+// down to kMaxNotablePerKind, in item order.
+Json NotableListJson(const ReportData& data) {
+  std::vector<size_t> picked;
   for (ItemKind kind : {ItemKind::kViolation, ItemKind::kOverDeflection, ItemKind::kUndetermined,
                         ItemKind::kError}) {
-    std::vector<const ReportItem*> sample = SampleOfKind(items, kind, kMaxNotablePerKind);
+    std::vector<size_t> sample = Shown(NotableSample(data.digest, kind), kMaxNotablePerKind);
     picked.insert(picked.end(), sample.begin(), sample.end());
   }
-  std::sort(picked.begin(), picked.end());  // pointers into one vector: item order
+  std::sort(picked.begin(), picked.end());  // positions in data.items: item order
   Json list = Json::array();
-  for (const ReportItem* item : picked) list.push_back(NotableJson(*item));
+  for (size_t i : picked)
+    if (i < data.items.size()) list.push_back(NotableJson(data.items[i]));
   return list;
 }
 
@@ -226,7 +227,7 @@ std::string RenderResultsJson(const ReportData& data) {
   if (!data.references.empty()) root["references"] = ReferencesJson(data.references);
   if (data.corrected) root["corrected"] = CorrectedJson(*data.corrected);
   root["top_failures"] = TopFailuresJson(data);
-  root["notable"] = NotableListJson(data.items);
+  root["notable"] = NotableListJson(data);
   if (data.redacted_to) root["redaction"] = {{"max_chars", *data.redacted_to}};
   // Model output may hold invalid UTF-8; replace it rather than throw type_error 316.
   return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

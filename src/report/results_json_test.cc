@@ -108,6 +108,7 @@ TEST(ResultsJson, NotableIsCappedPerKindButCountsAreNot) {
   ReportData data = testing::FixtureReportData(false);
   ReportItem failure = data.items[0];
   for (int i = 0; i < 500; ++i) data.items.push_back(failure);
+  testing::ComputeFixtureMetrics(&data);
   json j = json::parse(RenderResultsJson(data));
   size_t violations = 0;
   for (const json& item : j["notable"])

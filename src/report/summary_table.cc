@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/terminal_text.h"
 #include "report/metric_index.h"
 #include "report/report.h"
 #include "report/report_format.h"
@@ -65,7 +66,7 @@ std::vector<Row> BuildRows(const MetricIndex& index, const Taxonomy& taxonomy, b
                   {"over-deflection"}});
   rows.push_back({});
   for (const std::string& hazard : index.hazards()) {
-    std::string label = HazardLabel(taxonomy, hazard);
+    std::string label = TerminalText(HazardLabel(taxonomy, hazard));  // a user taxonomy's name
     bool first = true;
     for (Intent intent : kAllIntents) {
       MetricIndex::GroupBy group = MetricIndex::ByHazardIntent(hazard, intent);
@@ -128,8 +129,8 @@ std::string RenderSummaryTable(const ReportData& data, const Taxonomy& taxonomy,
     std::string warning = "DEMO TARGET (built-in demo model, not a real model)";
     out += color ? "\x1b[1;33m" + warning + "\x1b[0m\n" : warning + "\n";
   }
-  out += "Suite " + data.run.suite_name + " \u00b7 target " + data.run.target_name +
-         " \u00b7 run " + data.run.id + "\n";
+  out += "Suite " + TerminalText(data.run.suite_name) + " \u00b7 target " +
+         TerminalText(data.run.target_name) + " \u00b7 run " + TerminalText(data.run.id) + "\n";
   MetricIndex index(data.metrics);
   std::vector<Row> rows = BuildRows(index, taxonomy, color);
   std::array<size_t, kColumns> widths = ColumnWidths(rows);

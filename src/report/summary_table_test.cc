@@ -102,6 +102,27 @@ TEST_F(SummaryTableTest, WidthsCountCodePointsNotBytes) {
   for (const std::string& line : table) EXPECT_EQ(DisplayWidth(line), DisplayWidth(table[0]));
 }
 
+TEST_F(SummaryTableTest, ControlCharactersInNamesAreShownNotObeyed) {
+  std::vector<TaxonomyNode> nodes(1);
+  nodes[0].id = "vcr";
+  nodes[0].name = "Violent\x1b]0;owned\x07 \xe2\x80\xae" "Crimes";
+  Taxonomy hostile("t", std::move(nodes));
+  ReportData data = testing::FixtureReportData(false);
+  data.run.suite_name = "suite\x1b[2J";
+  data.run.target_name = "model\r\xc2\x9b" "31m";
+  std::string text = RenderSummaryTable(data, hostile, false);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);
+  EXPECT_EQ(text.find("\xe2\x80\xae"), std::string::npos);
+  EXPECT_NE(text.find("Suite suite\\x1b[2J \u00b7 target model\\r\\u009b31m"), std::string::npos)
+      << text;
+  std::vector<std::string> table = TableLines(text);
+  ASSERT_NE(LineStartingWith(table, "Violent\\x1b]0;owned\\x07 \\u202eCrimes (vcr)"), nullptr)
+      << text;
+  for (const std::string& line : table) EXPECT_EQ(DisplayWidth(line), DisplayWidth(table[0]));
+}
+
 TEST_F(SummaryTableTest, DashWhereAMetricDoesNotApply) {
   std::vector<std::string> table =
       TableLines(RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, false));

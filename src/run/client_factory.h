@@ -22,8 +22,11 @@ using GetEnvFn = std::function<std::optional<std::string>(const std::string&)>;
 // The client for `target` of `suite`, with `concurrency` (when set) overriding the
 // target's. The API key comes from the variable named by target.api_key_env; an
 // unset or empty variable is InvalidArgument "<suite path>: target '<name>':
-// environment variable X (its api_key_env) is not set". Fails as MakeOpenAiClient
-// on options it rejects. `clock` must outlive the client.
+// environment variable X (its api_key_env) is not set" (for every type with an
+// api_key_env: openai, anthropic, http, images). Options the adapter rejects give its
+// InvalidArgument prefixed "<suite path>: target '<name>': " (e.g. an exec command not
+// found on PATH). The target's requests_per_minute, tokens_per_minute and
+// circuit_breaker go into the adapter's EndpointLimits. `clock` must outlive the client.
 Result<std::unique_ptr<ModelClient>> MakeTargetClient(const Suite& suite,
                                                       const TargetConfig& target,
                                                       std::optional<int> concurrency,

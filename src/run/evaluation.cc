@@ -7,10 +7,12 @@
 #include "core/hash.h"
 #include "dataset/dataset.h"
 #include "policy/policy.h"
+#include "run/campaign_run.h"
 #include "run/client_factory.h"
 #include "run/executor.h"
 #include "run/judge_factory.h"
 #include "run/progress.h"
+#include "run/response_cache.h"
 #include "run/suite.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -56,27 +58,38 @@ std::string AbsolutePath(const std::string& path) {
   return fs::absolute(path, ec).lexically_normal().string();
 }
 
-// Executes the pending items of `run` and finishes it: report on success,
-// a resume hint when interrupted, the error when the target failed.
+// Executes the pending items of `run` under its campaign and finishes it: report on
+// success, a resume hint when interrupted, the error when the target failed.
 Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
-                                const JudgeSet& judges, ModelClient& client,
-                                const std::string& store_path, const EvaluationEnv& env) {
-  SV_ASSIGN_OR_RETURN(std::vector<StoredItem> pending, store.PendingItems(run.id));
+                                const TargetConfig& target, const JudgeSet& judges,
+                                ModelClient& client, const std::string& store_path,
+                                const EvaluationRequest& request, const EvaluationEnv& env) {
   *env.err << (run.demo ? "DEMO TARGET (built-in demo model, not a real model)\n" : "")
-           << "Run " << run.id << ": " << pending.size() << " items to do against "
-           << run.target_identity << "\n";
+           << "Run " << run.id << " against " << run.target_identity << " (campaign "
+           << in.suite.campaign.strategy << ", batches of " << in.suite.campaign.batch_size
+           << ")\n";
   ProgressBar progress(*env.err, *env.clock, env.tty, run.target_name);
-  ExecuteOptions options;
-  options.commit_batch = in.suite.campaign.batch_size;
-  Result<ExecutionStats> stats = ExecuteItems(run.id, pending, client, judges.judges(), store,
-                                              *env.clock, options, &progress, env.cancel);
+  CampaignRunOptions options;
+  options.campaign = in.suite.campaign;
+  options.seed = in.suite.seed;
+  options.usd_per_million_prompt_tokens = target.input_usd_per_mtok.value_or(0.0);
+  options.usd_per_million_completion_tokens = target.output_usd_per_mtok.value_or(0.0);
+  options.cache_namespace = CacheNamespace(target);
+  options.read_cache = !request.no_cache;
+  options.media_dir = run.output_dir;
+  std::ostream* err = env.err;
+  options.on_notice = [err, tty = env.tty](const std::string& message) {
+    *err << (tty ? "\r\033[K" : "") << "notice: " << message << "\n" << std::flush;
+  };
+  Result<CampaignOutcome> outcome = RunCampaign(run.id, client, judges.judges(), store,
+                                                *env.clock, options, &progress, env.cancel);
   bool cancelled = env.cancel && env.cancel->load();
-  run.status = !stats.ok() ? "failed" : cancelled ? "interrupted" : "finished";
+  run.status = !outcome.ok() ? "failed" : cancelled ? "interrupted" : "finished";
   if (run.status == "finished") run.finished_at = env.clock->NowIso8601();
   Status updated = store.UpdateRun(run);
   std::string resume = "safeval run --resume " + run.id + " --store " + store_path;
-  if (!stats.ok()) {
-    const Status& failure = stats.status();
+  if (!outcome.ok()) {
+    const Status& failure = outcome.status();
     std::string message = failure.message() + "\n  run " + run.id +
                           " stopped; its finished items are saved. After fixing, continue with:\n  " +
                           resume;
@@ -84,33 +97,40 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
                                                       : Status::IoError(message);
   }
   SV_RETURN_IF_ERROR(updated);
+  const ExecutionStats& stats = outcome->stats;
   if (cancelled) {
-    *env.err << "Interrupted. " << stats->done << " of " << stats->total
-             << " items finished in this session are saved. Continue with:\n  " << resume << "\n";
+    *env.err << "Interrupted. " << stats.done << " items finished in this session are saved. "
+             << "Continue with:\n  " << resume << "\n";
     return CompletedRun{run.id, run.status, "", {}};
+  }
+  if (stats.cache_hits > 0) {
+    *env.err << stats.cache_hits << " of " << stats.done
+             << " answers came from the response cache (--no-cache to ask the model again)\n";
+  }
+  if (!outcome->stop_reason.empty()) {
+    *env.err << "Campaign stopped: " << outcome->stop_reason << "; " << outcome->skipped
+             << " items not sent are recorded as skipped\n";
   }
   SV_ASSIGN_OR_RETURN(Totals totals, env.write_report(store, run, in.taxonomy, in.policy));
   return CompletedRun{run.id, run.status, run.output_dir, totals};
 }
 
-// Items past the campaign's request budget are recorded as skipped, not silently dropped.
-Status RecordSkipped(Store& store, const std::string& run_id, size_t total, int64_t max_requests) {
-  if (max_requests <= 0 || static_cast<int64_t>(total) <= max_requests) return Status::Ok();
-  std::vector<ItemResult> skipped;
-  for (size_t i = static_cast<size_t>(max_requests); i < total; ++i) {
-    ItemResult r;
-    r.index = static_cast<int64_t>(i);
-    r.outcome = Outcome::kSkipped;
-    r.error = "beyond the campaign's max_requests";
-    skipped.push_back(std::move(r));
-  }
-  return store.SaveResults(run_id, skipped);
+// Streams the suite's datasets into a new run of the store: every prompt is validated (all
+// problems reported at once) and nothing is written unless all are valid.
+Status CreateRunFromDatasets(Store& store, RunRecord& run, const Inputs& in) {
+  DatasetStream stream(in.suite.datasets, in.taxonomy);
+  Store::PromptSource next = [&]() -> Result<std::optional<Prompt>> {
+    std::optional<Prompt> prompt = stream.Next();
+    if (prompt) return prompt;
+    if (!stream.problems().empty()) return Status::InvalidArgument(FormatProblems(stream.problems()));
+    if (stream.count() == 0) return Status::InvalidArgument(in.suite.path + ": the datasets hold no prompts");
+    return std::optional<Prompt>();
+  };
+  return store.CreateRunStreaming(run, next, [&] { return stream.content_hash(); });
 }
 
 Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, const EvaluationEnv& env) {
   SV_ASSIGN_OR_RETURN(Inputs in, LoadSuiteInputs(request.suite_path));
-  SV_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(in.suite.datasets, in.taxonomy));
-  if (dataset.prompts.empty()) return Status::InvalidArgument(in.suite.path + ": the datasets hold no prompts");
   std::vector<const TargetConfig*> targets;
   for (const TargetConfig& t : in.suite.targets)
     if (request.target.empty() || t.name == request.target) targets.push_back(&t);
@@ -126,6 +146,8 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
   }
   std::string store_path = request.store.empty() ? in.suite.store : request.store;
   std::string out_root = request.output_dir.empty() ? in.suite.output_dir : request.output_dir;
+  std::error_code ec;
+  bool new_store = store_path != ":memory:" && !fs::exists(store_path, ec);
   SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(store_path));
 
   std::vector<CompletedRun> done;
@@ -140,16 +162,22 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
     run.demo = clients[i]->IsDemo();
     run.config_json = SuiteSnapshotJson(in.suite, target);
     run.config_hash = ConfigHash(in, target);
-    run.dataset_hash = dataset.content_hash;
     run.judges = judges.Identities();
     run.seed = in.suite.seed;
     run.started_at = env.clock->NowIso8601();
     run.status = "running";
     run.output_dir = AbsolutePath((fs::path(out_root) / run.id).string());
-    SV_RETURN_IF_ERROR(store->CreateRun(run, dataset.prompts));
-    SV_RETURN_IF_ERROR(RecordSkipped(*store, run.id, dataset.prompts.size(), in.suite.campaign.max_requests));
-    SV_ASSIGN_OR_RETURN(CompletedRun completed,
-                        ExecuteRun(*store, run, in, judges, *clients[i], store_path, env));
+    Status created = CreateRunFromDatasets(*store, run, in);
+    if (!created.ok()) {
+      // Bad data leaves nothing behind: not even the store file it would have created.
+      if (new_store && done.empty()) {
+        store.reset();
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_path + suffix, ec);
+      }
+      return created;
+    }
+    SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, target, judges,
+                                                           *clients[i], store_path, request, env));
     done.push_back(completed);
     if (completed.status != "finished") break;
   }
@@ -161,8 +189,9 @@ Result<std::vector<CompletedRun>> ResumeRun(const EvaluationRequest& request, co
   if (!fs::exists(store_path)) return Status::NotFound("no store at '" + store_path + "' (use --store PATH)");
   SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(store_path));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(request.resume_run_id));
-  if (run.status == "finished") {
-    return Status::InvalidArgument("run " + run.id + " is already finished (report: " + run.output_dir + ")");
+  if (run.status == "finished" && !request.retry_errors) {
+    return Status::InvalidArgument("run " + run.id + " is already finished (report: " + run.output_dir +
+                                   "); to redo its failed items: safeval run --retry-errors " + run.id);
   }
   SV_ASSIGN_OR_RETURN(Inputs in, LoadSuiteInputs(run.suite_path));
   const TargetConfig* target = nullptr;
@@ -176,7 +205,8 @@ Result<std::vector<CompletedRun>> ResumeRun(const EvaluationRequest& request, co
   }
   SV_ASSIGN_OR_RETURN(JudgeSet judges, MakeJudges(in, request, env));
   SV_ASSIGN_OR_RETURN(auto client, MakeClient(in.suite, *target, request, env));
-  SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, judges, *client, store_path, env));
+  SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, *target, judges, *client,
+                                                         store_path, request, env));
   return std::vector<CompletedRun>{completed};
 }
 

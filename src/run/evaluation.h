@@ -28,6 +28,8 @@ struct EvaluationRequest {
   std::optional<int> concurrency;
   std::string store;            // overrides the suite's store; for --resume: where the run is
   std::string output_dir;       // overrides the suite's output_dir
+  bool no_cache = false;        // ask the model even when the store has its answer
+  bool retry_errors = false;    // with resume_run_id: also reopen a finished run to redo its errors
 };
 
 // Everything from the outside world, injected by the command line.

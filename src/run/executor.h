@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "core/status.h"
 #include "judge/judge.h"
 #include "model/model_client.h"
+#include "run/item_source.h"
 #include "store/store.h"
 
 namespace safeval {
@@ -30,6 +32,10 @@ struct ExecutionStats {
   int64_t judged_unsafe = 0;   // judged harmful/adversarial items with a decided class
   int64_t violations = 0;      // among those
   int64_t elapsed_ms = 0;
+  int64_t requests = 0;        // items sent to the model (cache hits are not)
+  int64_t cache_hits = 0;      // items answered from the response cache
+  int64_t prompt_tokens = 0;   // reported by the endpoint
+  int64_t completion_tokens = 0;
 };
 
 // Told about progress after every reply; implementations must be cheap.
@@ -43,6 +49,19 @@ class ProgressSink {
 struct ExecuteOptions {
   int commit_batch = 200;             // results per store transaction
   int64_t commit_interval_ms = 1000;  // at most this long between commits while results arrive
+  // The response cache: responses are saved under keys of this namespace
+  // (run/response_cache.h); empty turns the cache off entirely.
+  std::string cache_namespace;
+  bool read_cache = true;             // false (--no-cache): ask the model, still save
+  // Where media outputs are saved (the run's output folder); empty: not saved.
+  std::string media_dir;
+  // Items the source will give, for progress (0 when unknown).
+  int64_t expected_total = 0;
+  // Called after each item's result is known (before it is committed), e.g. to feed a
+  // campaign planner. May be null.
+  std::function<void(const StoredItem& item, const ItemResult& result)> on_result;
+  // Messages for the user while running (circuit breaker pauses). May be null.
+  std::function<void(const std::string& message)> on_notice;
 };
 
 // Executes `pending` (items of run `run_id`) and saves their results.
@@ -50,6 +69,11 @@ struct ExecuteOptions {
 // violation and class. Returns the stats, or the first fatal error: the client
 // could not reach its endpoint (Unavailable) or the store failed (IoError) —
 // in both cases every result obtained before is saved.
+Result<ExecutionStats> ExecuteItems(const std::string& run_id, ItemSource& source,
+                                    ModelClient& client, const std::vector<Judge*>& judges,
+                                    Store& store, Clock& clock, const ExecuteOptions& options,
+                                    ProgressSink* progress, const std::atomic<bool>* cancel);
+// The same over a list of items (tests, small plans).
 Result<ExecutionStats> ExecuteItems(const std::string& run_id, const std::vector<StoredItem>& pending,
                                     ModelClient& client, const std::vector<Judge*>& judges,
                                     Store& store, Clock& clock, const ExecuteOptions& options,
@@ -65,7 +89,9 @@ struct Answered {
 // over the whole batch (so model-based judges run their requests concurrently
 // and an ensemble sees its members' verdicts). Items whose outcome is not
 // kJudged (model errors) are left alone. An item becomes judge_error when any
-// judge failed on it (the verdicts of the others are kept). Exposed for
+// judge failed on it (the verdicts of the others are kept). An item whose answer is
+// a media output (result.media_path set) is not shown to the judges, which read text:
+// each records an undetermined verdict saying it needs human (or multimodal) review. Exposed for
 // re-judging stored runs and for tests.
 void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges);
 

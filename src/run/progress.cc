@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/terminal_text.h"
+
 namespace safeval {
 namespace {
 
@@ -31,7 +33,7 @@ std::string Duration(int64_t seconds) {
 
 ProgressBar::ProgressBar(std::ostream& out, Clock& clock, bool tty, std::string label,
                          int64_t log_interval_ms)
-    : out_(out), clock_(clock), tty_(tty), label_(std::move(label)), interval_ms_(log_interval_ms) {}
+    : out_(out), clock_(clock), tty_(tty), label_(TerminalText(label)), interval_ms_(log_interval_ms) {}
 
 std::string ProgressBar::Line(const ExecutionStats& s, const std::string& label, bool with_bar) {
   double fraction = s.total > 0 ? static_cast<double>(s.done) / s.total : 1.0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "run/campaign_planner.h"
 #include "run/target_config.h"
 #include "taxonomy/yaml_map.h"
 
@@ -119,27 +120,51 @@ Status LinkJudges(const YamlMap& f, TargetUse use, Suite* s) {
   return Status::Ok();
 }
 
+Status ParseStopRules(const YamlMap& campaign, int line, Suite* s) {
+  int stop_line = line;
+  const YAML::Node* stop = campaign.Find("stop", &stop_line);
+  if (stop == nullptr) return Status::Ok();
+  if (!stop->IsMap()) return campaign.Error(stop_line, "stop", "expected a mapping");
+  YamlMap sf(*stop, campaign.origin(), stop_line);
+  SV_RETURN_IF_ERROR(sf.CheckKeys({"max_requests", "max_tokens", "max_cost_usd", "ci_half_width"}));
+  CampaignConfig& c = s->campaign;
+  SV_ASSIGN_OR_RETURN(c.max_requests, sf.Int("max_requests", 0, 1, INT64_MAX));
+  SV_ASSIGN_OR_RETURN(c.max_tokens, sf.Int("max_tokens", 0, 1, INT64_MAX));
+  if (sf.Has("max_cost_usd")) {
+    SV_ASSIGN_OR_RETURN(double cost, sf.Double("max_cost_usd", 0.0, 0.0, 1e9));
+    c.max_cost_usd = cost;
+  }
+  if (sf.Has("ci_half_width")) {
+    SV_ASSIGN_OR_RETURN(double half_width, sf.Double("ci_half_width", 0.05, 0.0001, 0.5));
+    c.ci_half_width = half_width;
+  }
+  return Status::Ok();
+}
+
 Status ParseCampaign(const YamlMap& suite, Suite* s) {
   int line = suite.line();
   const YAML::Node* node = suite.Find("campaign", &line);
   if (node == nullptr) return Status::Ok();
   if (!node->IsMap()) return suite.Error(line, "campaign", "expected a mapping");
   YamlMap f(*node, suite.origin(), line);
-  SV_RETURN_IF_ERROR(f.CheckKeys({"strategy", "batch_size", "stop"}));
+  SV_RETURN_IF_ERROR(f.CheckKeys({"strategy", "batch_size", "max_batches", "stop"}));
   SV_ASSIGN_OR_RETURN(std::string strategy, f.String("strategy", false));
-  if (!strategy.empty() && strategy != "all") {
-    return f.ErrorAt("strategy", "expected 'all', got '" + strategy +
-                                     "' (stratified and adaptive campaigns are not supported yet)");
+  if (!strategy.empty()) s->campaign.strategy = strategy;
+  if (!ParseCampaignStrategy(s->campaign.strategy)) {
+    return f.ErrorAt("strategy", "expected all, stratified or adaptive, got '" + strategy + "'");
   }
   SV_ASSIGN_OR_RETURN(int64_t batch, f.Int("batch_size", s->campaign.batch_size, 1, 100'000));
   s->campaign.batch_size = static_cast<int>(batch);
-  int stop_line = line;
-  const YAML::Node* stop = f.Find("stop", &stop_line);
-  if (stop != nullptr) {
-    if (!stop->IsMap()) return f.Error(stop_line, "stop", "expected a mapping");
-    YamlMap sf(*stop, suite.origin(), stop_line);
-    SV_RETURN_IF_ERROR(sf.CheckKeys({"max_requests"}));
-    SV_ASSIGN_OR_RETURN(s->campaign.max_requests, sf.Int("max_requests", 0, 1, INT64_MAX));
+  SV_ASSIGN_OR_RETURN(int64_t batches, f.Int("max_batches", 0, 1, 1'000'000));
+  s->campaign.max_batches = static_cast<int>(batches);
+  SV_RETURN_IF_ERROR(ParseStopRules(f, line, s));
+  if (s->campaign.max_cost_usd) {
+    for (const TargetConfig& t : s->targets) {
+      if (!t.input_usd_per_mtok && !t.output_usd_per_mtok) {
+        return f.ErrorAt("stop", "max_cost_usd needs a price on every target; target '" + t.name +
+                                     "' has none (price: {input_per_mtok: ..., output_per_mtok: ...})");
+      }
+    }
   }
   return Status::Ok();
 }
@@ -312,7 +337,13 @@ std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target) {
     }
     j["judges"].push_back(jj);
   }
-  j["campaign"] = {{"strategy", "all"}, {"max_requests", suite.campaign.max_requests}};
+  j["campaign"] = {{"strategy", suite.campaign.strategy},
+                   {"batch_size", suite.campaign.batch_size},
+                   {"max_batches", suite.campaign.max_batches},
+                   {"max_requests", suite.campaign.max_requests},
+                   {"max_tokens", suite.campaign.max_tokens}};
+  if (suite.campaign.max_cost_usd) j["campaign"]["max_cost_usd"] = *suite.campaign.max_cost_usd;
+  if (suite.campaign.ci_half_width) j["campaign"]["ci_half_width"] = *suite.campaign.ci_half_width;
   j["seed"] = suite.seed;
   return j.dump();
 }

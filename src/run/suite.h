@@ -37,8 +37,14 @@ struct JudgeConfig {
 };
 
 struct CampaignConfig {
-  int batch_size = 200;          // results committed to the store per transaction
-  int64_t max_requests = 0;      // 0: no limit; items beyond it are recorded as skipped
+  std::string strategy = "all";  // all | stratified | adaptive
+  int batch_size = 200;          // items per batch (results are committed at least this often)
+  int max_batches = 0;           // 0: no limit
+  // Stop rules (`stop:`), whichever comes first; items never sent are recorded as skipped.
+  int64_t max_requests = 0;      // 0: no limit
+  int64_t max_tokens = 0;        // 0: no limit
+  std::optional<double> max_cost_usd;   // needs the target's price
+  std::optional<double> ci_half_width;  // every hazard's 95% interval half-width below this
 };
 
 struct Suite {

@@ -72,7 +72,7 @@ TEST(Suite, ErrorsNameFileLineAndField) {
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\nfoo: 1\n",
               "suite.yaml:6: field 'foo': unknown key");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: gpt}\n",
-              "suite.yaml:5: field 'type': expected 'demo' or 'openai', got 'gpt'");
+              "suite.yaml:5: field 'type': expected one of demo, openai, anthropic, http, exec, images, got 'gpt'");
   ExpectError("schema_version: 2\nname: x\n", "suite.yaml:1: field 'schema_version'");
   ExpectError("name: x\n", "field 'schema_version'");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\n", "suite.yaml:1: field 'targets': required");

@@ -54,7 +54,17 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
 namespace store_internal {
 
 Status SqliteStore::CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) {
-  return WithOperation(DoCreateRun(run, prompts), "creating run '" + run.id + "'");
+  size_t next = 0;
+  PromptSource source = [&]() -> Result<std::optional<Prompt>> {
+    if (next == prompts.size()) return std::optional<Prompt>();
+    return std::optional<Prompt>(prompts[next++]);
+  };
+  return CreateRunStreaming(run, source, {});
+}
+
+Status SqliteStore::CreateRunStreaming(const RunRecord& run, const PromptSource& next,
+                                       const std::function<std::string()>& dataset_hash) {
+  return WithOperation(DoCreateRun(run, next, dataset_hash), "creating run '" + run.id + "'");
 }
 
 Result<RunRecord> SqliteStore::GetRun(const std::string& run_id) {
@@ -92,25 +102,20 @@ Status SqliteStore::InsertRun(const RunRecord& run) {
   return stmt.Run();
 }
 
-Status SqliteStore::InsertItems(const std::string& run_id, const std::vector<Prompt>& prompts) {
-  SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                      db_->Prepare("INSERT INTO items (run_id, idx, prompt_json, category, intent) "
-                                   "VALUES (?, ?, ?, ?, ?)"));
-  for (size_t i = 0; i < prompts.size(); ++i) {
-    const Prompt& p = prompts[i];
-    SV_ASSIGN_OR_RETURN(std::string json, PromptToJson(p));
-    stmt.Reset();
-    stmt.Bind(1, run_id)
-        .Bind(2, static_cast<int64_t>(i))
-        .Bind(3, json)
-        .Bind(4, p.category.str())
-        .Bind(5, Name(p.intent));
-    SV_RETURN_IF_ERROR(stmt.Run());
-  }
-  return Status::Ok();
+Status SqliteStore::InsertItem(SqliteStatement& insert, const std::string& run_id, int64_t index,
+                               const Prompt& prompt) {
+  SV_ASSIGN_OR_RETURN(std::string json, PromptToJson(prompt));
+  insert.Reset();
+  insert.Bind(1, run_id)
+      .Bind(2, index)
+      .Bind(3, json)
+      .Bind(4, prompt.category.str())
+      .Bind(5, Name(prompt.intent));
+  return insert.Run();
 }
 
-Status SqliteStore::DoCreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) {
+Status SqliteStore::DoCreateRun(const RunRecord& run, const PromptSource& next,
+                                const std::function<std::string()>& dataset_hash) {
   if (run.id.empty()) return Status::InvalidArgument("cannot create a run with an empty id");
   SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(*db_));
   Status exists = RequireRun(run.id);
@@ -119,7 +124,19 @@ Status SqliteStore::DoCreateRun(const RunRecord& run, const std::vector<Prompt>&
   }
   if (exists.code() != StatusCode::kNotFound) return exists;
   SV_RETURN_IF_ERROR(InsertRun(run));
-  SV_RETURN_IF_ERROR(InsertItems(run.id, prompts));
+  SV_ASSIGN_OR_RETURN(SqliteStatement insert,
+                      db_->Prepare("INSERT INTO items (run_id, idx, prompt_json, category, intent) "
+                                   "VALUES (?, ?, ?, ?, ?)"));
+  for (int64_t index = 0;; ++index) {
+    SV_ASSIGN_OR_RETURN(std::optional<Prompt> prompt, next());
+    if (!prompt) break;
+    SV_RETURN_IF_ERROR(InsertItem(insert, run.id, index, *prompt));
+  }
+  if (dataset_hash) {
+    SV_ASSIGN_OR_RETURN(SqliteStatement update,
+                        db_->Prepare("UPDATE runs SET dataset_hash = ? WHERE id = ?"));
+    SV_RETURN_IF_ERROR(update.Bind(1, dataset_hash()).Bind(2, run.id).Run());
+  }
   return tx.Commit();
 }
 

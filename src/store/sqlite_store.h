@@ -22,6 +22,21 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
   Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) override;
+  Status CreateRunStreaming(const RunRecord& run, const PromptSource& next,
+                            const std::function<std::string()>& dataset_hash) override;
+  Result<std::vector<StoredItem>> PendingItemsAfter(const std::string& run_id,
+                                                    int64_t after_index, int64_t limit) override;
+  Result<std::vector<StoredItem>> ItemsAt(const std::string& run_id,
+                                          const std::vector<int64_t>& indexes) override;
+  Status ScanItemSummaries(const std::string& run_id,
+                           const std::function<void(const ItemSummary&)>& fn) override;
+  Status ScanItems(const std::string& run_id,
+                   const std::function<Status(StoredItem&&)>& fn) override;
+  Result<bool> HasCachedResponses(const std::string& prefix) override;
+  Result<std::vector<std::pair<std::string, CachedResponse>>> FindCachedResponses(
+      const std::vector<std::string>& keys) override;
+  Status SaveBatch(const std::string& run_id, const BatchRecord& batch) override;
+  Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) override;
   Result<RunRecord> GetRun(const std::string& run_id) override;
   Result<std::vector<RunRecord>> ListRuns() override;
   Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) override;
@@ -35,7 +50,8 @@ class SqliteStore final : public Store {
 
  private:
   // The operations without their error context (the public methods add it).
-  Status DoCreateRun(const RunRecord& run, const std::vector<Prompt>& prompts);
+  Status DoCreateRun(const RunRecord& run, const PromptSource& next,
+                     const std::function<std::string()>& dataset_hash);
   Result<RunRecord> DoGetRun(const std::string& run_id);
   Result<std::vector<RunRecord>> DoListRuns();
   Status DoUpdateRun(const RunRecord& run);
@@ -49,10 +65,13 @@ class SqliteStore final : public Store {
   // NotFound "no run '<id>' in <path>" unless the run exists.
   Status RequireRun(const std::string& run_id);
   Status InsertRun(const RunRecord& run);
-  Status InsertItems(const std::string& run_id, const std::vector<Prompt>& prompts);
   // The number of planned items; their indexes are 0..count-1.
   Result<int64_t> ItemCount(const std::string& run_id);
-  Result<std::vector<StoredItem>> QueryItems(const std::string& run_id, bool pending_only);
+  // Items with index > after_index, at most `limit`, by index.
+  Result<std::vector<StoredItem>> QueryItems(const std::string& run_id, bool pending_only,
+                                             int64_t after_index, int64_t limit);
+  Status InsertItem(SqliteStatement& insert, const std::string& run_id, int64_t index,
+                    const Prompt& prompt);
   Status AttachVerdicts(const std::string& run_id, std::vector<StoredItem>& items);
   // Names the store in an error found in a row's content (bad JSON, unknown enum name).
   Status Corrupt(const Status& status, const std::string& run_id, int64_t index) const;

@@ -120,7 +120,8 @@ Result<std::vector<StoredItem>> SqliteStore::DoLoadItems(const std::string& run_
   // One snapshot for both queries, so a concurrent writer cannot split an item.
   SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
   SV_RETURN_IF_ERROR(RequireRun(run_id));
-  SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, QueryItems(run_id, pending_only));
+  SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items,
+                      QueryItems(run_id, pending_only, -1, INT64_MAX));
   if (!pending_only) SV_RETURN_IF_ERROR(AttachVerdicts(run_id, items));
   return items;
 }
@@ -128,13 +129,15 @@ Result<std::vector<StoredItem>> SqliteStore::DoLoadItems(const std::string& run_
 // Columns: 0 prompt_json, then kResultColumns (NULL without a result; outcome
 // is NOT NULL in a result row, so a NULL outcome means "no result").
 Result<std::vector<StoredItem>> SqliteStore::QueryItems(const std::string& run_id,
-                                                        bool pending_only) {
+                                                        bool pending_only, int64_t after_index,
+                                                        int64_t limit) {
   std::string sql = "SELECT prompt_json, " + std::string(kResultColumns) +
-                    " FROM items LEFT JOIN results USING (run_id, idx) WHERE run_id = ?";
-  if (pending_only) sql += " AND (outcome IS NULL OR outcome IN (?, ?))";
-  SV_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(sql + " ORDER BY idx"));
-  stmt.Bind(1, run_id);
-  if (pending_only) stmt.Bind(2, Name(Outcome::kModelError)).Bind(3, Name(Outcome::kJudgeError));
+                    " FROM items LEFT JOIN results USING (run_id, idx) WHERE run_id = ?1"
+                    " AND idx > ?2";
+  if (pending_only) sql += " AND (outcome IS NULL OR outcome IN (?4, ?5))";
+  SV_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(sql + " ORDER BY idx LIMIT ?3"));
+  stmt.Bind(1, run_id).Bind(2, after_index).Bind(3, limit);
+  if (pending_only) stmt.Bind(4, Name(Outcome::kModelError)).Bind(5, Name(Outcome::kJudgeError));
   std::vector<StoredItem> items;
   while (true) {
     SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -156,10 +159,12 @@ Result<std::vector<StoredItem>> SqliteStore::QueryItems(const std::string& run_i
 
 // Merges the verdicts (ordered by idx, pos) into `items` (ordered by index).
 Status SqliteStore::AttachVerdicts(const std::string& run_id, std::vector<StoredItem>& items) {
+  if (items.empty()) return Status::Ok();
   SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
                       db_->Prepare("SELECT idx, " + std::string(kVerdictColumns) +
-                                   " FROM verdicts WHERE run_id = ? ORDER BY idx, pos"));
-  stmt.Bind(1, run_id);
+                                   " FROM verdicts WHERE run_id = ? AND idx BETWEEN ? AND ?"
+                                   " ORDER BY idx, pos"));
+  stmt.Bind(1, run_id).Bind(2, items.front().index).Bind(3, items.back().index);
   auto item = items.begin();
   while (true) {
     SV_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,49 @@ struct ItemResult {
   int prompt_tokens = -1;
   int completion_tokens = -1;
   std::vector<Verdict> verdicts;  // one per judge
+  // Set by the executor when the response came from (or may go to) the response cache:
+  // saving a judged result with a key also stores the response under it.
+  std::string cache_key;
+  bool from_cache = false;      // the response was taken from the cache, not the model
+  std::string media_path;       // a saved media output (images targets), relative to the run folder
+};
+
+// A response remembered for a (target config, conversation) key (see run/response_cache.h).
+struct CachedResponse {
+  std::string response;
+  int prompt_tokens = -1;
+  int completion_tokens = -1;
+  std::string media_path;
+};
+
+// What the campaign planner needs of an item, without parsing its prompt.
+struct ItemSummary {
+  int64_t index = 0;
+  std::string category;          // "a/b/c"
+  Intent intent = Intent::kSafe;
+  bool has_result = false;       // a result row exists (any outcome)
+  Outcome outcome = Outcome::kSkipped;
+  ResponseClass cls = ResponseClass::kUndetermined;  // of the deciding (first) verdict
+  bool violation = false;
+  int64_t tokens = 0;            // prompt + completion tokens reported (0 when unknown)
+};
+
+// One campaign batch: what was planned, and the estimates once it was done.
+struct CellCount {
+  std::string cell;       // "hazard/intent" for allocations, "hazard" for estimates
+  int64_t items = 0;      // planned (allocation) or counted (estimates)
+  int64_t failures = 0;   // estimates only: violations (or over-deflections for safe)
+};
+struct BatchRecord {
+  int number = 0;                      // 1, 2, ... in the order they ran
+  std::string strategy;                // "all" | "stratified" | "adaptive"
+  std::string started_at;
+  std::string finished_at;             // empty while running
+  std::vector<CellCount> allocation;   // planned items per cell
+  std::vector<CellCount> estimates;    // per hazard after the batch, cumulative over the run
+  int64_t requests = 0;                // cumulative requests sent by the end of the batch
+  int64_t tokens = 0;                  // cumulative tokens
+  std::string stop_reason;             // set on the last batch when a stop rule fired
 };
 
 struct StoredItem {
@@ -72,12 +116,34 @@ class Store {
   // transaction. Prompts are stored whole except `origin`. A run id already in
   // the store is InvalidArgument and changes nothing.
   virtual Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) = 0;
+  // As CreateRun, pulling prompts from `next` (nullopt ends the plan, an error aborts it and
+  // nothing is written) inside one transaction, so datasets of any size stream in. When
+  // `dataset_hash` is set it is called after the last prompt and its value replaces
+  // run.dataset_hash (a streamed dataset's hash is known only at its end).
+  using PromptSource = std::function<Result<std::optional<Prompt>>()>;
+  virtual Status CreateRunStreaming(const RunRecord& run, const PromptSource& next,
+                                    const std::function<std::string()>& dataset_hash) = 0;
   virtual Result<RunRecord> GetRun(const std::string& run_id) = 0;
   // All runs, newest first.
   virtual Result<std::vector<RunRecord>> ListRuns() = 0;
   // Items with no result yet, or whose result is model_error or judge_error (retried), by index.
   // Their `result` is nullopt: a failed earlier attempt is about to be redone.
   virtual Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) = 0;
+  // The pending items with index > after_index, at most `limit`, by index: a window, so a
+  // run of any size is executed in bounded memory.
+  virtual Result<std::vector<StoredItem>> PendingItemsAfter(const std::string& run_id,
+                                                            int64_t after_index, int64_t limit) = 0;
+  // The items with these indexes (pending or not), without results, by index. Unknown indexes
+  // are skipped.
+  virtual Result<std::vector<StoredItem>> ItemsAt(const std::string& run_id,
+                                                  const std::vector<int64_t>& indexes) = 0;
+  // Every item's summary by index, streamed (nothing is held).
+  virtual Status ScanItemSummaries(const std::string& run_id,
+                                   const std::function<void(const ItemSummary&)>& fn) = 0;
+  // Every item with its result and verdicts by index, streamed in windows inside one read
+  // snapshot; stops at the first error `fn` returns.
+  virtual Status ScanItems(const std::string& run_id,
+                           const std::function<Status(StoredItem&&)>& fn) = 0;
   // Saves results (and their verdicts) in one transaction, replacing earlier ones for the same
   // index (their verdicts too). On any error nothing of the batch is written.
   virtual Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) = 0;
@@ -94,6 +160,15 @@ class Store {
   virtual Status SaveCalibration(const JudgeCalibration& calibration) = 0;
   // The calibration of `judge` ("name@version"), or nullopt when none was saved.
   virtual Result<std::optional<JudgeCalibration>> FindCalibration(const std::string& judge) = 0;
+  // True when some cached response has a key starting with `prefix` (a target's namespace),
+  // so a run of a target never seen before skips the lookups.
+  virtual Result<bool> HasCachedResponses(const std::string& prefix) = 0;
+  // The cached responses among `keys` (absent keys are left out).
+  virtual Result<std::vector<std::pair<std::string, CachedResponse>>> FindCachedResponses(
+      const std::vector<std::string>& keys) = 0;
+  // Adds or replaces a campaign batch of the run.
+  virtual Status SaveBatch(const std::string& run_id, const BatchRecord& batch) = 0;
+  virtual Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) = 0;
   // Sets status, finished_at (may be empty) and judges of the run; other fields are ignored.
   virtual Status UpdateRun(const RunRecord& run) = 0;
 };

@@ -54,7 +54,10 @@ void BindResult(SqliteStatement& stmt, const ItemResult& result) {
       .Bind(7, result.attempts)
       .Bind(8, result.latency_ms)
       .Bind(9, result.prompt_tokens)
-      .Bind(10, result.completion_tokens);
+      .Bind(10, result.completion_tokens)
+      .Bind(11, result.cache_key)
+      .Bind(12, result.from_cache)
+      .Bind(13, result.media_path);
 }
 
 Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first) {
@@ -71,6 +74,9 @@ Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first) {
   result.latency_ms = stmt.ColumnInt(first + 6);
   result.prompt_tokens = static_cast<int>(stmt.ColumnInt(first + 7));
   result.completion_tokens = static_cast<int>(stmt.ColumnInt(first + 8));
+  result.cache_key = stmt.ColumnText(first + 9);
+  result.from_cache = stmt.ColumnInt(first + 10) != 0;
+  result.media_path = stmt.ColumnText(first + 11);
   return result;
 }
 

@@ -27,8 +27,8 @@ Result<RunRecord> ReadRun(const SqliteStatement& stmt, int first = 0);
 // Without run_id, which the caller binds as parameter 1.
 inline constexpr std::string_view kResultColumns =
     "idx, outcome, response, error, http_status, attempts, latency_ms, prompt_tokens, "
-    "completion_tokens";
-inline constexpr int kResultColumnCount = 9;
+    "completion_tokens, cache_key, from_cache, media_path";
+inline constexpr int kResultColumnCount = 12;
 
 // Binds `result` to parameters 2..kResultColumnCount + 1.
 void BindResult(SqliteStatement& stmt, const ItemResult& result);

@@ -92,9 +92,32 @@ CREATE TABLE calibrations (
 )sql";
 
 // Append only: never edit a migration that has shipped.
+// v3: the response cache (results remember the key their response answers) and campaign
+// batches.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE results ADD COLUMN cache_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN from_cache INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE results ADD COLUMN media_path TEXT NOT NULL DEFAULT '';
+CREATE INDEX results_by_cache_key ON results (cache_key) WHERE cache_key != '' AND outcome = 'judged';
+CREATE TABLE batches (
+  run_id         TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  number         INTEGER NOT NULL,
+  strategy       TEXT NOT NULL,
+  started_at     TEXT NOT NULL,
+  finished_at    TEXT NOT NULL,
+  allocation_json TEXT NOT NULL,
+  estimates_json TEXT NOT NULL,
+  requests       INTEGER NOT NULL,
+  tokens         INTEGER NOT NULL,
+  stop_reason    TEXT NOT NULL,
+  PRIMARY KEY (run_id, number)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must be the version of the last migration");

@@ -1,0 +1,164 @@
+#include "model/anthropic_client.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "core/utf8.h"
+#include "model/http_options.h"
+#include "model/json_reply.h"
+
+namespace safeval {
+namespace {
+
+using nlohmann::json;
+
+bool InUnitRange(const std::optional<double>& value) {
+  return !value || (*value >= 0.0 && *value <= 1.0);  // false for NaN too
+}
+
+std::vector<std::string> AnthropicHeaderLines(const AnthropicOptions& options) {
+  std::vector<std::pair<std::string, std::string>> defaults = {
+      {"content-type", "application/json"}, {"anthropic-version", options.anthropic_version}};
+  if (!options.api_key.empty()) defaults.push_back({"x-api-key", options.api_key});
+  return HeaderLines(defaults, options.headers);
+}
+
+// "type: message" of the error, e.g. "overloaded_error: Overloaded".
+std::string DescribeError(const json& error) {
+  if (error.is_object()) {
+    auto type = error.find("type");
+    if (type != error.end() && type->is_string()) {
+      return type->get<std::string>() + ": " + JsonErrorMessage(error);
+    }
+  }
+  return JsonErrorMessage(error);
+}
+
+// The concatenated text blocks of doc["content"].
+Result<std::string> ContentText(const json& doc) {
+  auto content = doc.find("content");
+  if (content == doc.end() || !content->is_array()) {
+    return Status::InvalidArgument("no content array in the reply");
+  }
+  std::string text;
+  bool any_text = false;
+  for (size_t i = 0; i < content->size(); ++i) {
+    const json& block = (*content)[i];
+    if (!block.is_object() || block.value("type", json()) != "text") continue;
+    auto part = block.find("text");
+    if (part == block.end() || !part->is_string()) {
+      return Status::InvalidArgument("content[" + std::to_string(i) + "].text is not a string");
+    }
+    text += part->get_ref<const std::string&>();
+    any_text = true;
+  }
+  // An empty answer is an answer when the model says why it stopped (e.g. "refusal").
+  bool stopped = doc.contains("stop_reason") && doc["stop_reason"].is_string();
+  if (!any_text && !stopped) {
+    return Status::InvalidArgument("no text block in content and no stop_reason");
+  }
+  return text;
+}
+
+class AnthropicClient final : public ModelClient {
+ public:
+  AnthropicClient(std::string identity, std::unique_ptr<CurlRunner> runner)
+      : identity_(std::move(identity)), runner_(std::move(runner)) {}
+
+  std::string Identity() const override { return identity_; }
+  Status Run(const RunHooks& hooks) override { return runner_->Run(hooks); }
+
+ private:
+  std::string identity_;
+  std::unique_ptr<CurlRunner> runner_;
+};
+
+}  // namespace
+
+namespace anthropic_wire {
+
+std::string EncodeRequest(const AnthropicOptions& options, const ModelRequest& request) {
+  std::string system = options.system_prompt;
+  json messages = json::array();
+  for (const Turn& turn : request.conversation) {
+    if (turn.role == "system") {
+      system += (system.empty() ? "" : "\n\n") + turn.content;
+      continue;
+    }
+    messages.push_back(json::object({{"role", turn.role}, {"content", turn.content}}));
+  }
+  json body = json::object({{"model", options.model}, {"max_tokens", options.max_tokens}});
+  if (!system.empty()) body["system"] = system;
+  body["messages"] = std::move(messages);
+  if (options.temperature) body["temperature"] = *options.temperature;
+  if (options.top_p) body["top_p"] = *options.top_p;
+  if (!options.stop.empty()) body["stop_sequences"] = options.stop;
+  return DumpJson(body);
+}
+
+Result<DecodedReply> DecodeReply(std::string_view body) {
+  try {
+    SV_RETURN_IF_ERROR(CheckReplyDepth(body));  // see json_reply.h
+    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return Status::InvalidArgument("the body is not JSON");
+    if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object");
+    auto error = doc.find("error");
+    if (doc.value("type", json()) == "error" || (error != doc.end() && !error->is_null())) {
+      return Status::InvalidArgument("the endpoint returned an error: " +
+                                     DescribeError(error != doc.end() ? *error : json()));
+    }
+    SV_ASSIGN_OR_RETURN(std::string text, ContentText(doc));
+    DecodedReply reply;
+    reply.text = SanitizeUtf8(text);
+    if (auto usage = doc.find("usage"); usage != doc.end()) {
+      reply.prompt_tokens = JsonTokenCount(*usage, "input_tokens");
+      reply.completion_tokens = JsonTokenCount(*usage, "output_tokens");
+    }
+    return reply;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("cannot read the reply: ") + e.what());
+  }
+}
+
+}  // namespace anthropic_wire
+
+Status ValidateAnthropicOptions(const AnthropicOptions& options) {
+  SV_RETURN_IF_ERROR(ValidateHttpUrl(options.base_url, "base_url"));
+  if (options.model.empty()) return Status::InvalidArgument("model is required");
+  if (options.anthropic_version.empty() || HasLineBreak(options.anthropic_version)) {
+    return Status::InvalidArgument("anthropic_version must be a non-empty single line");
+  }
+  if (options.max_tokens < 1) {
+    return Status::InvalidArgument("max_tokens must be >= 1, got " +
+                                   std::to_string(options.max_tokens));
+  }
+  if (!InUnitRange(options.temperature)) {
+    return Status::InvalidArgument("temperature must be in 0..1");
+  }
+  if (!InUnitRange(options.top_p)) return Status::InvalidArgument("top_p must be in 0..1");
+  for (const std::string& stop : options.stop) {
+    if (stop.empty()) return Status::InvalidArgument("stop: a stop sequence is empty");
+  }
+  return ValidateHttpTransport(TransportFieldsOf(options));
+}
+
+Result<std::unique_ptr<ModelClient>> MakeAnthropicClient(const AnthropicOptions& options,
+                                                         Clock& clock) {
+  SV_RETURN_IF_ERROR(ValidateAnthropicOptions(options));
+  AnthropicOptions wire = options;
+  wire.base_url = StripTrailingSlashes(options.base_url);
+  CurlRunnerOptions runner =
+      RunnerOptionsOf(wire, wire.base_url + "/messages", AnthropicHeaderLines(wire),
+                      Secrets(wire.api_key, wire.headers));
+  auto encode = [wire](const ModelRequest& request) {
+    return anthropic_wire::EncodeRequest(wire, request);
+  };
+  SV_ASSIGN_OR_RETURN(
+      std::unique_ptr<CurlRunner> curl,
+      CurlRunner::Create(std::move(runner), encode, anthropic_wire::DecodeReply, clock));
+  std::string identity = "anthropic:" + wire.model + "@" + wire.base_url;
+  return std::unique_ptr<ModelClient>(new AnthropicClient(std::move(identity), std::move(curl)));
+}
+
+}  // namespace safeval

@@ -1,0 +1,130 @@
+// What SqliteStore keeps for campaigns: the response cache (results that remember the key
+// their response answers) and the record of each batch.
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_store.h"
+
+namespace safeval::store_internal {
+namespace {
+
+using nlohmann::json;
+
+std::string CellsToJson(const std::vector<CellCount>& cells) {
+  json out = json::array();
+  for (const CellCount& c : cells) out.push_back({c.cell, c.items, c.failures});
+  return out.dump();
+}
+
+Result<std::vector<CellCount>> CellsFromJson(const std::string& text) {
+  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) return Status::IoError("a batch's cell counts are not a JSON list");
+  std::vector<CellCount> cells;
+  for (const json& c : parsed) {
+    if (!c.is_array() || c.size() != 3 || !c[0].is_string() || !c[1].is_number_integer() ||
+        !c[2].is_number_integer()) {
+      return Status::IoError("a batch's cell count is not [cell, items, failures]");
+    }
+    cells.push_back({c[0].get<std::string>(), c[1].get<int64_t>(), c[2].get<int64_t>()});
+  }
+  return cells;
+}
+
+}  // namespace
+
+Result<bool> SqliteStore::HasCachedResponses(const std::string& prefix) {
+  auto find = [&]() -> Result<bool> {
+    // A range over the partial index: keys in [prefix, prefix + U+FFFF).
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement stmt,
+        db_->Prepare("SELECT 1 FROM results WHERE cache_key >= ? AND cache_key < ?"
+                     " AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
+    return stmt.Bind(1, prefix).Bind(2, prefix + "\xef\xbf\xbf").Step();
+  };
+  return WithOperation(find(), "reading the response cache");
+}
+
+Result<std::vector<std::pair<std::string, CachedResponse>>> SqliteStore::FindCachedResponses(
+    const std::vector<std::string>& keys) {
+  auto find = [&]() -> Result<std::vector<std::pair<std::string, CachedResponse>>> {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement stmt,
+        db_->Prepare("SELECT response, prompt_tokens, completion_tokens, media_path FROM results"
+                     " WHERE cache_key = ? AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
+    std::vector<std::pair<std::string, CachedResponse>> found;
+    for (const std::string& key : keys) {
+      stmt.Reset();
+      SV_ASSIGN_OR_RETURN(bool row, stmt.Bind(1, key).Step());
+      if (!row) continue;
+      CachedResponse cached;
+      cached.response = stmt.ColumnText(0);
+      cached.prompt_tokens = static_cast<int>(stmt.ColumnInt(1));
+      cached.completion_tokens = static_cast<int>(stmt.ColumnInt(2));
+      cached.media_path = stmt.ColumnText(3);
+      found.emplace_back(key, std::move(cached));
+    }
+    return found;
+  };
+  return WithOperation(find(), "reading the response cache");
+}
+
+Status SqliteStore::SaveBatch(const std::string& run_id, const BatchRecord& batch) {
+  auto save = [&]() -> Status {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(*db_));
+    SV_RETURN_IF_ERROR(RequireRun(run_id));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement stmt,
+        db_->Prepare("INSERT OR REPLACE INTO batches (run_id, number, strategy, started_at,"
+                     " finished_at, allocation_json, estimates_json, requests, tokens,"
+                     " stop_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt.Bind(1, run_id)
+        .Bind(2, batch.number)
+        .Bind(3, batch.strategy)
+        .Bind(4, batch.started_at)
+        .Bind(5, batch.finished_at)
+        .Bind(6, CellsToJson(batch.allocation))
+        .Bind(7, CellsToJson(batch.estimates))
+        .Bind(8, batch.requests)
+        .Bind(9, batch.tokens)
+        .Bind(10, batch.stop_reason);
+    SV_RETURN_IF_ERROR(stmt.Run());
+    return tx.Commit();
+  };
+  return WithOperation(save(), "saving a batch of run '" + run_id + "'");
+}
+
+Result<std::vector<BatchRecord>> SqliteStore::LoadBatches(const std::string& run_id) {
+  auto load = [&]() -> Result<std::vector<BatchRecord>> {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
+    SV_RETURN_IF_ERROR(RequireRun(run_id));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement stmt,
+        db_->Prepare("SELECT number, strategy, started_at, finished_at, allocation_json,"
+                     " estimates_json, requests, tokens, stop_reason FROM batches"
+                     " WHERE run_id = ? ORDER BY number"));
+    stmt.Bind(1, run_id);
+    std::vector<BatchRecord> batches;
+    while (true) {
+      SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return batches;
+      BatchRecord b;
+      b.number = static_cast<int>(stmt.ColumnInt(0));
+      b.strategy = stmt.ColumnText(1);
+      b.started_at = stmt.ColumnText(2);
+      b.finished_at = stmt.ColumnText(3);
+      Result<std::vector<CellCount>> allocation = CellsFromJson(stmt.ColumnText(4));
+      if (!allocation.ok()) return Corrupt(allocation.status(), run_id, -1);
+      Result<std::vector<CellCount>> estimates = CellsFromJson(stmt.ColumnText(5));
+      if (!estimates.ok()) return Corrupt(estimates.status(), run_id, -1);
+      b.allocation = std::move(allocation).value();
+      b.estimates = std::move(estimates).value();
+      b.requests = stmt.ColumnInt(6);
+      b.tokens = stmt.ColumnInt(7);
+      b.stop_reason = stmt.ColumnText(8);
+      batches.push_back(std::move(b));
+    }
+  };
+  return WithOperation(load(), "reading the batches of run '" + run_id + "'");
+}
+
+}  // namespace safeval::store_internal
