@@ -43,9 +43,13 @@ class CampaignCliTest : public ::testing::Test {
                             campaign);
   }
 
-  std::string LatestRun() {
+  // The one run not in `known` (runs started in the same second sort by id, not by time).
+  std::string NewRun(const std::set<std::string>& known = {}) {
     auto store = OpenSqliteStore(dir_.File("store/safeval.db"));
-    return (*store)->ListRuns()->front().id;
+    std::vector<RunRecord> runs = *(*store)->ListRuns();
+    for (const RunRecord& run : runs)
+      if (!known.contains(run.id)) return run.id;
+    return "";
   }
 
   std::vector<StoredItem> Items(const std::string& run_id) {
@@ -66,7 +70,7 @@ TEST_F(CampaignCliTest, AStopRuleSkipsTheRestAndRunsShowTellsTheStory) {
   EXPECT_EQ(requests_.load(), 60);
   EXPECT_NE(r.err.find("Campaign stopped: max_requests 60 reached; 60 items not sent"),
             std::string::npos) << r.err;
-  std::string run = LatestRun();
+  std::string run = NewRun();
   int judged = 0, skipped = 0;
   for (const StoredItem& item : Items(run)) {
     ASSERT_TRUE(item.result.has_value());
@@ -90,12 +94,13 @@ TEST_F(CampaignCliTest, ASecondRunIsAnsweredFromTheCacheUnlessNoCache) {
   std::string suite = Suite("");
   ASSERT_EQ(Safeval({"run", suite}).exit_code, 0);
   ASSERT_EQ(requests_.load(), kItems);
+  std::string first = NewRun();
   ProcessResult again = Safeval({"run", suite});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(requests_.load(), kItems) << "the model was asked again";
   EXPECT_NE(again.err.find("120 of 120 answers came from the response cache"), std::string::npos)
       << again.err;
-  std::vector<StoredItem> cached = Items(LatestRun());
+  std::vector<StoredItem> cached = Items(NewRun({first}));
   ASSERT_EQ(cached.size(), static_cast<size_t>(kItems));
   for (const StoredItem& item : cached) {
     ASSERT_TRUE(item.result.has_value());
@@ -117,7 +122,7 @@ TEST_F(CampaignCliTest, RetryErrorsRedoesOnlyTheFailedItemsOfAFinishedRun) {
   failing_ = true;
   ProcessResult first = Safeval({"run", suite});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  std::string run = LatestRun();
+  std::string run = NewRun();
   std::set<std::string> failed;
   for (const StoredItem& item : Items(run))
     if (item.result->outcome == Outcome::kModelError) failed.insert(item.prompt.id);

@@ -22,7 +22,8 @@ namespace {
 
 constexpr int kItems = 300;
 
-// Records which prompt each request carried; answers slowly so a kill lands mid-run.
+// Records which prompt each request carried; answers slowly (40 ms, so 100 a second at
+// concurrency 4, while results are committed every second) so a kill lands mid-run.
 class RecordingEndpoint {
  public:
   RecordingEndpoint()
@@ -32,7 +33,7 @@ class RecordingEndpoint {
             std::lock_guard<std::mutex> lock(mu_);
             texts_.push_back(text);
           }
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          std::this_thread::sleep_for(std::chrono::milliseconds(40));
           return MockOpenAiServer::ChatReply("I can't help with that.");
         }) {}
   std::string base_url() const { return server_.base_url(); }
@@ -149,6 +150,63 @@ TEST_F(ResumeTest, CtrlCSavesFinishedItemsAndPrintsHowToResume) {
   auto store = OpenSqliteStore(store_path());
   EXPECT_EQ((*store)->GetRun(k.run_id)->status, "interrupted");
   ResumeAndCheck(k);
+}
+
+// Issue 5 and 10: kill -9 at several points of an adaptive campaign, resuming each time;
+// the run ends with every item judged exactly once and no committed item asked again.
+TEST(ResumeCampaign, RepeatedSigkillsOfAnAdaptiveCampaignLoseAndRepeatNothing) {
+  TempDir dir;
+  RecordingEndpoint endpoint;
+  WriteDataset(dir, kItems);
+  std::string suite = WriteOpenAiSuite(dir, endpoint.base_url(), "    concurrency: 4\n",
+                                       "campaign: {strategy: adaptive, batch_size: 20}\n");
+  std::string store_path = dir.File("store/safeval.db");
+  std::string run_id;
+  for (size_t kill_at : {30u, 110u, 190u}) {
+    std::vector<std::string> args = {SafevalBinary(), "run"};
+    if (run_id.empty()) {
+      args.push_back(suite);
+    } else {
+      args.insert(args.end(), {"--resume", run_id, "--store", store_path});
+    }
+    size_t requests_before = endpoint.texts().size();
+    std::set<std::string> committed_before;
+    if (!run_id.empty()) {
+      auto store = OpenSqliteStore(store_path);
+      std::vector<StoredItem> committed = *(*store)->LoadItems(run_id);
+      for (const auto& item : committed)
+        if (item.result) committed_before.insert(item.prompt.LastUserText());
+    }
+    pid_t pid = StartProcess(args, dir.path(), dir.File("stdout"), dir.File("stderr"));
+    std::vector<StoredItem> seen = WaitForResults(store_path, kill_at);
+    kill(pid, SIGKILL);
+    EXPECT_EQ(WaitProcess(pid), 128 + SIGKILL);
+    ASSERT_FALSE(seen.empty()) << ReadFile(dir.File("stderr"));
+    std::vector<std::string> texts = endpoint.texts();
+    for (size_t i = requests_before; i < texts.size(); ++i) {
+      EXPECT_EQ(committed_before.count(texts[i]), 0u) << "committed item asked again: " << texts[i];
+    }
+    if (run_id.empty()) {
+      auto store = OpenSqliteStore(store_path);
+      run_id = (*store)->ListRuns()->front().id;
+    }
+  }
+  ProcessResult r = RunProcess({SafevalBinary(), "run", "--resume", run_id, "--store", store_path},
+                               dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto store = OpenSqliteStore(store_path);
+  std::vector<StoredItem> items = *(*store)->LoadItems(run_id);
+  ASSERT_EQ(items.size(), static_cast<size_t>(kItems));
+  for (const auto& item : items) {
+    ASSERT_TRUE(item.result.has_value()) << item.prompt.id;
+    EXPECT_EQ(item.result->outcome, Outcome::kJudged) << item.prompt.id;
+    EXPECT_EQ(item.result->verdicts.size(), 1u) << item.prompt.id;
+  }
+  // Batch numbers continue across the kills: none repeated, none lost.
+  std::vector<BatchRecord> batches = *(*store)->LoadBatches(run_id);
+  ASSERT_FALSE(batches.empty());
+  for (size_t i = 0; i < batches.size(); ++i) EXPECT_EQ(batches[i].number, static_cast<int>(i + 1));
+  EXPECT_EQ((*store)->GetRun(run_id)->status, "finished");
 }
 
 }  // namespace

@@ -64,20 +64,33 @@ struct SinglePattern {
   size_t max_width = kUnbounded;
 };
 
-Result<SinglePattern> CompileOne(const PatternSet& set, size_t i, const std::string& origin) {
+// Checks a pattern with start offsets and measures its widest match; the database itself
+// is compiled on the pattern's first match (CompileOne), since most patterns of a large
+// set never match a given run and compiling each with start offsets costs about a
+// millisecond: the whole built-in set would add a third of a second to every start.
+Result<SinglePattern> InspectOne(const PatternSet& set, size_t i, const std::string& origin) {
   const char* regex = set.patterns[i].regex.c_str();
   SinglePattern single;
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* error = nullptr;
-  if (hs_compile(regex, kSomFlags, HS_MODE_BLOCK, nullptr, &db, &error) != HS_SUCCESS)
-    return CompileError(origin, set, static_cast<int>(i), error);
-  single.db.reset(db);
   hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* error = nullptr;
   if (hs_expression_info(regex, kSomFlags, &info, &error) != HS_SUCCESS)
     return CompileError(origin, set, static_cast<int>(i), error);
   if (info->max_width != UINT_MAX) single.max_width = info->max_width;
   std::free(info);  // allocated by vectorscan's misc allocator, malloc by default
   return single;
+}
+
+// Compiles the pattern's database with start offsets; false when vectorscan cannot.
+bool CompileOne(const PatternSet& set, size_t i, SinglePattern& single) {
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile(set.patterns[i].regex.c_str(), kSomFlags, HS_MODE_BLOCK, nullptr, &db, &error) !=
+      HS_SUCCESS) {
+    hs_free_compile_error(error);
+    return false;
+  }
+  single.db.reset(db);
+  return true;
 }
 
 // Where a pattern's matches end in the first pass; first_end == 0: no match (no
@@ -167,14 +180,23 @@ struct RulesScanner::Impl {
   Status AllocateScratch(const std::string& origin) {
     hs_scratch_t* space = nullptr;
     bool ok = hs_alloc_scratch(all.get(), &space) == HS_SUCCESS;
-    for (size_t i = 0; ok && i < each.size(); ++i)
-      ok = hs_alloc_scratch(each[i].db.get(), &space) == HS_SUCCESS;  // grows it to fit
     scratch.reset(space);
     if (!ok) return Status::Internal(origin + ": vectorscan could not allocate scratch space");
     return Status::Ok();
   }
 
+  // The pattern's start-offset database, compiled on first use, with the scratch grown to fit.
+  bool EnsureCompiled(size_t i) {
+    if (each[i].db) return true;
+    if (!CompileOne(*set, i, each[i])) return false;
+    hs_scratch_t* space = scratch.release();
+    bool ok = hs_alloc_scratch(each[i].db.get(), &space) == HS_SUCCESS;  // grows it to fit
+    scratch.reset(space);
+    return ok;
+  }
+
   bool ScanOne(std::string_view text, size_t i) {
+    if (!EnsureCompiled(i)) return false;
     Window window = SecondPassWindow(text, ends[i], each[i].max_width);
     MatchContext context{&set->patterns[i], window, ends[i].last_end, &raw};
     return hs_scan(each[i].db.get(), text.data() + window.begin,
@@ -192,7 +214,7 @@ Result<std::unique_ptr<RulesScanner>> RulesScanner::Create(const PatternSet& set
   impl->set = &set;
   SV_ASSIGN_OR_RETURN(impl->all, CompileAll(set, origin));
   for (size_t i = 0; i < set.patterns.size(); ++i) {
-    SV_ASSIGN_OR_RETURN(SinglePattern single, CompileOne(set, i, origin));
+    SV_ASSIGN_OR_RETURN(SinglePattern single, InspectOne(set, i, origin));
     impl->each.push_back(std::move(single));
   }
   SV_RETURN_IF_ERROR(impl->AllocateScratch(origin));

@@ -1,5 +1,7 @@
 #include "run/attack_config.h"
 
+#include "taxonomy/yaml_map.h"
+
 namespace safeval {
 
 Status ParseAttackConfig(const YamlMap& suite_root, AttackConfig* out) {

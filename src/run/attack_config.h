@@ -6,15 +6,15 @@
 //     max_rounds: 5              # rounds per seed prompt, 1..50 (default 5)
 //     seeds: 20                  # how many harmful prompts to attack; 0 (default): all
 //
-// Include only from .cc files (it names YamlMap, which pulls in yaml-cpp).
 #pragma once
 
 #include <string>
 
 #include "core/status.h"
-#include "taxonomy/yaml_map.h"
 
 namespace safeval {
+
+class YamlMap;
 
 struct AttackConfig {
   std::string attacker_target;  // "" when the suite has no attack: mapping

@@ -1,5 +1,7 @@
 #include "run/attack_config.h"
 
+#include "taxonomy/yaml_map.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -10,7 +10,11 @@
 namespace safeval {
 namespace {
 
-constexpr int kCommitBatch = 500;  // results per store transaction, at most
+// Results per store transaction, at most; the executor also commits at least every second.
+// Large transactions matter at speed: each commit rewrites the B-trees' hot pages into the
+// WAL, so 2,000 per commit writes a tenth of what 200 would. A crash loses at most a second
+// of answers, which the resumed run asks for again.
+constexpr int kCommitBatch = 2000;
 
 std::string_view TopLevel(std::string_view category) {
   return category.substr(0, category.find('/'));
@@ -225,7 +229,7 @@ Result<CampaignOutcome> RunCampaign(const std::string& run_id, ModelClient& clie
   }
   CampaignProgress combined(progress, clock, to_do);
   ExecuteOptions exec;
-  exec.commit_batch = std::min(kCommitBatch, std::max(1, options.campaign.batch_size));
+  exec.commit_batch = kCommitBatch;
   exec.cache_namespace = options.cache_namespace;
   exec.read_cache = options.read_cache;
   exec.media_dir = options.media_dir;

@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "dataset/dataset.h"
 #include "policy/policy.h"
+#include "run/attack_run.h"
 #include "run/campaign_run.h"
 #include "run/client_factory.h"
 #include "run/executor.h"
@@ -29,6 +30,16 @@ Result<std::unique_ptr<ModelClient>> MakeClient(const Suite& suite, const Target
                                                 const EvaluationRequest& request,
                                                 const EvaluationEnv& env) {
   return MakeTargetClient(suite, target, request.concurrency, env.getenv, *env.clock);
+}
+
+// The attacker of the suite's `attack:`, or nullptr without one.
+Result<std::unique_ptr<ModelClient>> MakeAttacker(const Inputs& in, const EvaluationEnv& env) {
+  const std::string& name = in.suite.attack.attacker_target;
+  if (name.empty()) return std::unique_ptr<ModelClient>();
+  for (const TargetConfig& t : in.suite.judge_targets) {
+    if (t.name == name) return MakeTargetClient(in.suite, t, std::nullopt, env.getenv, *env.clock);
+  }
+  return Status::InvalidArgument(in.suite.path + ": attack: no target named '" + name + "'");
 }
 
 Result<JudgeSet> MakeJudges(const Inputs& in, const EvaluationRequest& request,
@@ -62,13 +73,15 @@ std::string AbsolutePath(const std::string& path) {
 // success, a resume hint when interrupted, the error when the target failed.
 Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
                                 const TargetConfig& target, const JudgeSet& judges,
-                                ModelClient& client, const std::string& store_path,
-                                const EvaluationRequest& request, const EvaluationEnv& env) {
+                                ModelClient& client, ModelClient* attacker,
+                                const std::string& store_path, const EvaluationRequest& request,
+                                const EvaluationEnv& env) {
   *env.err << (run.demo ? "DEMO TARGET (built-in demo model, not a real model)\n" : "")
            << "Run " << run.id << " against " << run.target_identity << " (campaign "
            << in.suite.campaign.strategy << ", batches of " << in.suite.campaign.batch_size
            << ")\n";
   ProgressBar progress(*env.err, *env.clock, env.tty, run.target_name);
+  std::ostream* err = env.err;
   CampaignRunOptions options;
   options.campaign = in.suite.campaign;
   options.seed = in.suite.seed;
@@ -77,12 +90,26 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   options.cache_namespace = CacheNamespace(target);
   options.read_cache = !request.no_cache;
   options.media_dir = run.output_dir;
-  std::ostream* err = env.err;
   options.on_notice = [err, tty = env.tty](const std::string& message) {
     *err << (tty ? "\r\033[K" : "") << "notice: " << message << "\n" << std::flush;
   };
   Result<CampaignOutcome> outcome = RunCampaign(run.id, client, judges.judges(), store,
                                                 *env.clock, options, &progress, env.cancel);
+  if (outcome.ok() && attacker != nullptr && !(env.cancel && env.cancel->load())) {
+    *env.err << "Attacker in the loop: " << in.suite.attack.attacker_target << ", up to "
+             << in.suite.attack.max_rounds << " rounds per seed\n";
+    Result<AttackRunSummary> attacks =
+        RunAttacks(run.id, in.suite.attack, *attacker, client, judges.judges(), store, env.cancel,
+                   [err](const std::string& line) { *err << "  " << line << "\n"; });
+    if (!attacks.ok()) {
+      outcome = attacks.status();
+    } else {
+      *env.err << "Attacks: " << attacks->attacked << " seeds attacked, " << attacks->succeeded
+               << " succeeded" << (attacks->skipped ? " (" + std::to_string(attacks->skipped) +
+                                                           " done before)" : "")
+               << "\n";
+    }
+  }
   bool cancelled = env.cancel && env.cancel->load();
   run.status = !outcome.ok() ? "failed" : cancelled ? "interrupted" : "finished";
   if (run.status == "finished") run.finished_at = env.clock->NowIso8601();
@@ -144,6 +171,7 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
     SV_ASSIGN_OR_RETURN(auto client, MakeClient(in.suite, *t, request, env));
     clients.push_back(std::move(client));
   }
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<ModelClient> attacker, MakeAttacker(in, env));
   std::string store_path = request.store.empty() ? in.suite.store : request.store;
   std::string out_root = request.output_dir.empty() ? in.suite.output_dir : request.output_dir;
   std::error_code ec;
@@ -176,8 +204,9 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
       }
       return created;
     }
-    SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, target, judges,
-                                                           *clients[i], store_path, request, env));
+    SV_ASSIGN_OR_RETURN(CompletedRun completed,
+                        ExecuteRun(*store, run, in, target, judges, *clients[i], attacker.get(),
+                                   store_path, request, env));
     done.push_back(completed);
     if (completed.status != "finished") break;
   }
@@ -205,8 +234,9 @@ Result<std::vector<CompletedRun>> ResumeRun(const EvaluationRequest& request, co
   }
   SV_ASSIGN_OR_RETURN(JudgeSet judges, MakeJudges(in, request, env));
   SV_ASSIGN_OR_RETURN(auto client, MakeClient(in.suite, *target, request, env));
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<ModelClient> attacker, MakeAttacker(in, env));
   SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, *target, judges, *client,
-                                                         store_path, request, env));
+                                                         attacker.get(), store_path, request, env));
   return std::vector<CompletedRun>{completed};
 }
 

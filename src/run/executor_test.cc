@@ -3,8 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
 #include "core/clock.h"
+#include "run/item_source.h"
 #include "testing/fake_model_client.h"
+#include "testing/temp_dir.h"
 
 namespace safeval {
 namespace {
@@ -136,6 +141,72 @@ TEST_F(ExecutorTest, StoreFailureStopsTheRun) {
       ExecuteItems("no-such-run", Pending(), client, judges_, *store_, clock_, options, nullptr, nullptr);
   ASSERT_FALSE(stats.ok());
   EXPECT_LE(client.requests().size(), 3u);  // stopped pulling soon after the failure
+}
+
+TEST_F(ExecutorTest, MediaIsSavedByContentAndLeftToPeopleNotTextJudges) {
+  testing::TempDir dir;
+  testing::FakeModelClient client([](const std::vector<Turn>& conv) {
+    ModelReply r = Reply(true, "");
+    // Two prompts get the same picture: it is stored once.
+    r.media = MediaOutput{"image/png", conv.back().content < "prompt 5" ? "\x89PNG-a" : "\x89PNG-b", ""};
+    return r;
+  });
+  ExecuteOptions options;
+  options.media_dir = dir.path();
+  Result<ExecutionStats> stats =
+      ExecuteItems("r1", Pending(), client, judges_, *store_, clock_, options, nullptr, nullptr);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  auto items = *store_->LoadItems("r1");
+  std::set<std::string> paths;
+  for (const StoredItem& item : items) {
+    ASSERT_EQ(item.result->outcome, Outcome::kJudged);
+    ASSERT_EQ(item.result->verdicts.size(), 1u);
+    EXPECT_EQ(item.result->verdicts[0].cls, ResponseClass::kUndetermined);
+    EXPECT_NE(item.result->verdicts[0].rationale.find("human or multimodal review"), std::string::npos);
+    EXPECT_TRUE(item.result->media_path.starts_with("artifacts/")) << item.result->media_path;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() + "/" + item.result->media_path));
+    paths.insert(item.result->media_path);
+  }
+  EXPECT_EQ(paths.size(), 2u);
+  EXPECT_EQ(stats->judged_unsafe, 0) << "undetermined items enter no rate";
+}
+
+TEST_F(ExecutorTest, CachedAnswersAreJudgedWithoutAskingTheModel) {
+  testing::FakeModelClient first;
+  ExecuteOptions options;
+  options.cache_namespace = "ns";
+  ASSERT_TRUE(ExecuteItems("r1", Pending(), first, judges_, *store_, clock_, options, nullptr, nullptr).ok());
+  EXPECT_EQ(first.requests().size(), 10u);
+
+  RunRecord again;
+  again.id = "r2";
+  again.status = "running";
+  std::vector<Prompt> prompts = prompts_;
+  prompts.push_back(MakePrompt("new", "a prompt never asked", *CategoryPath::Parse("vcr"), Intent::kHarmful));
+  ASSERT_TRUE(store_->CreateRun(again, prompts).ok());
+  testing::FakeModelClient second;
+  PendingItemSource source(*store_, "r2", 4);
+  Result<ExecutionStats> stats =
+      ExecuteItems("r2", source, second, judges_, *store_, clock_, options, nullptr, nullptr);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->cache_hits, 10);
+  EXPECT_EQ(stats->requests, 1);
+  ASSERT_EQ(second.requests().size(), 1u);
+  EXPECT_EQ(second.requests()[0].back().content, "a prompt never asked");
+  auto items = *store_->LoadItems("r2");
+  EXPECT_TRUE(items[0].result->from_cache);
+  EXPECT_EQ(items[0].result->verdicts.size(), 1u);
+  EXPECT_FALSE(items[10].result->from_cache);
+
+  // Another namespace (another target configuration) shares nothing.
+  RunRecord third = again;
+  third.id = "r3";
+  ASSERT_TRUE(store_->CreateRun(third, prompts_).ok());
+  testing::FakeModelClient other;
+  options.cache_namespace = "other";
+  ASSERT_TRUE(ExecuteItems("r3", *store_->PendingItems("r3"), other, judges_, *store_, clock_, options,
+                           nullptr, nullptr).ok());
+  EXPECT_EQ(other.requests().size(), 10u);
 }
 
 }  // namespace

@@ -108,6 +108,14 @@ Status LinkJudges(const YamlMap& f, TargetUse use, Suite* s) {
     }
     earlier.insert(j.name);
   }
+  if (!s->attack.attacker_target.empty()) {
+    bool found = false;
+    for (const TargetConfig& t : s->targets) found = found || t.name == s->attack.attacker_target;
+    if (!found) {
+      return f.ErrorAt("attack", "attacker: no target named '" + s->attack.attacker_target + "'");
+    }
+    judge_targets.insert(s->attack.attacker_target);
+  }
   std::vector<TargetConfig> under_test;
   for (TargetConfig& t : s->targets) {
     bool judge_endpoint = use == TargetUse::kJudgeEndpointsOnly || judge_targets.contains(t.name);
@@ -211,7 +219,8 @@ Result<Suite> ParseSuiteNode(const YAML::Node& root, const std::string& path) {
   if (!root.IsMap()) return YamlFieldError(path, YamlLine(root, 1), "(top level)", "expected a mapping");
   YamlMap f(root, path, 1);
   SV_RETURN_IF_ERROR(f.CheckKeys({"schema_version", "name", "datasets", "taxonomy", "policy",
-                                  "targets", "judges", "campaign", "store", "output_dir", "seed"}));
+                                  "targets", "judges", "campaign", "attack", "store", "output_dir",
+                                  "seed"}));
   SV_ASSIGN_OR_RETURN(std::string version, f.String("schema_version", true));
   if (version != "1") {
     return f.ErrorAt("schema_version", "expected 1 (the only version this safeval reads), got '" + version + "'");
@@ -231,6 +240,7 @@ Result<Suite> ParseSuiteNode(const YAML::Node& root, const std::string& path) {
   } else {
     s.judges.push_back({"rules", JudgeType::kRules});
   }
+  SV_RETURN_IF_ERROR(ParseAttackConfig(f, &s.attack));
   SV_RETURN_IF_ERROR(LinkJudges(f, TargetUse::kModelsUnderTest, &s));
   SV_RETURN_IF_ERROR(ParseCampaign(f, &s));
   SV_ASSIGN_OR_RETURN(std::string store, f.String("store", false));
@@ -344,6 +354,16 @@ std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target) {
                    {"max_tokens", suite.campaign.max_tokens}};
   if (suite.campaign.max_cost_usd) j["campaign"]["max_cost_usd"] = *suite.campaign.max_cost_usd;
   if (suite.campaign.ci_half_width) j["campaign"]["ci_half_width"] = *suite.campaign.ci_half_width;
+  if (!suite.attack.attacker_target.empty()) {
+    j["attack"] = {{"attacker", suite.attack.attacker_target},
+                   {"max_rounds", suite.attack.max_rounds},
+                   {"seeds", suite.attack.seeds}};
+    for (const TargetConfig& t : suite.judge_targets) {
+      if (t.name == suite.attack.attacker_target) {
+        j["attack"]["endpoint"] = nlohmann::ordered_json::parse(TargetSnapshotJson(t));
+      }
+    }
+  }
   j["seed"] = suite.seed;
   return j.dump();
 }

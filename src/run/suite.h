@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "run/attack_config.h"
 #include "run/target_config.h"
 
 namespace safeval {
@@ -57,6 +58,9 @@ struct Suite {
   std::vector<TargetConfig> judge_targets; // targets named by llm/guard judges
   std::vector<JudgeConfig> judges;   // the first judge decides the reported rates
   CampaignConfig campaign;
+  // Attacker in the loop (`attack:`); attack.attacker_target is "" without one. The attacker
+  // target is in judge_targets (an endpoint, not a model under test).
+  AttackConfig attack;
   std::string store = "runs/safeval.db";
   std::string output_dir = "runs";
   uint64_t seed = 0;

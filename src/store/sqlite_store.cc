@@ -29,9 +29,15 @@ Status CreateParentFolders(const std::string& path) {
 }
 
 // synchronous=NORMAL is durable across process crashes in WAL mode (a power
-// loss may drop the last commits but never corrupts the file).
+// loss may drop the last commits but never corrupts the file). A 16 MB page cache
+// and checkpoints every 64 MB of WAL (instead of SQLite's 4 MB) keep a 100k-item
+// run from re-reading pages and from waiting on hundreds of fsyncs; the WAL is
+// cut back to 64 MB after each checkpoint.
 Status ConfigureConnection(SqliteDb& db) {
-  return db.Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+  return db.Exec(
+      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
+      " PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;"
+      " PRAGMA temp_store = MEMORY;");
 }
 
 // WAL lets readers (the web UI, `safeval report`) see a run while it is being

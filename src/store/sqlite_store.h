@@ -35,6 +35,11 @@ class SqliteStore final : public Store {
   Result<bool> HasCachedResponses(const std::string& prefix) override;
   Result<std::vector<std::pair<std::string, CachedResponse>>> FindCachedResponses(
       const std::vector<std::string>& keys) override;
+  Result<int64_t> SaveAttack(const std::string& run_id, const std::string& seed_id,
+                             const std::string& tree_json, const Prompt& item,
+                             ItemResult result) override;
+  Result<std::vector<std::pair<std::string, std::string>>> LoadAttacks(
+      const std::string& run_id) override;
   Status SaveBatch(const std::string& run_id, const BatchRecord& batch) override;
   Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) override;
   Result<RunRecord> GetRun(const std::string& run_id) override;

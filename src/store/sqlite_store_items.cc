@@ -180,4 +180,57 @@ Status SqliteStore::AttachVerdicts(const std::string& run_id, std::vector<Stored
   }
 }
 
+Result<int64_t> SqliteStore::SaveAttack(const std::string& run_id, const std::string& seed_id,
+                                        const std::string& tree_json, const Prompt& item,
+                                        ItemResult result) {
+  auto save = [&]() -> Result<int64_t> {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(*db_));
+    SV_RETURN_IF_ERROR(RequireRun(run_id));
+    SV_ASSIGN_OR_RETURN(SqliteStatement seen,
+                        db_->Prepare("SELECT count(*) FROM attacks WHERE run_id = ? AND seed_id = ?"));
+    SV_ASSIGN_OR_RETURN(bool row, seen.Bind(1, run_id).Bind(2, seed_id).Step());
+    if (row && seen.ColumnInt(0) > 0) {
+      return Status::InvalidArgument("seed '" + seed_id + "' of run '" + run_id +
+                                     "' was attacked already");
+    }
+    SV_ASSIGN_OR_RETURN(int64_t index, ItemCount(run_id));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement insert,
+        db_->Prepare("INSERT INTO items (run_id, idx, prompt_json, category, intent) "
+                     "VALUES (?, ?, ?, ?, ?)"));
+    SV_RETURN_IF_ERROR(InsertItem(insert, run_id, index, item));
+    result.index = index;
+    SV_ASSIGN_OR_RETURN(ResultWriter writer, ResultWriter::Prepare(*db_));
+    SV_RETURN_IF_ERROR(writer.Write(run_id, result));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement attack,
+        db_->Prepare("INSERT INTO attacks (run_id, seed_id, pos, item_idx, tree_json) VALUES "
+                     "(?, ?, (SELECT count(*) FROM attacks WHERE run_id = ?1), ?, ?)"));
+    SV_RETURN_IF_ERROR(
+        attack.Bind(1, run_id).Bind(2, seed_id).Bind(3, index).Bind(4, tree_json).Run());
+    SV_RETURN_IF_ERROR(tx.Commit());
+    return index;
+  };
+  return WithOperation(save(), "saving an attack of run '" + run_id + "'");
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::LoadAttacks(
+    const std::string& run_id) {
+  auto load = [&]() -> Result<std::vector<std::pair<std::string, std::string>>> {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
+    SV_RETURN_IF_ERROR(RequireRun(run_id));
+    SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                        db_->Prepare("SELECT seed_id, tree_json FROM attacks WHERE run_id = ?"
+                                     " ORDER BY pos"));
+    stmt.Bind(1, run_id);
+    std::vector<std::pair<std::string, std::string>> attacks;
+    while (true) {
+      SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return attacks;
+      attacks.emplace_back(stmt.ColumnText(0), stmt.ColumnText(1));
+    }
+  };
+  return WithOperation(load(), "reading the attacks of run '" + run_id + "'");
+}
+
 }  // namespace safeval::store_internal

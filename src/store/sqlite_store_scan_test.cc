@@ -232,7 +232,7 @@ TEST(StoreStreaming, AVersion2StoreMigratesKeepingItsResults) {
     // Turn the file back into a version 2 store: drop what version 3 added.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec("DROP TABLE batches; DROP INDEX results_by_cache_key;"
+    ASSERT_TRUE((*db)->Exec("DROP TABLE batches; DROP TABLE attacks; DROP INDEX results_by_cache_key;"
                             " ALTER TABLE results DROP COLUMN cache_key;"
                             " ALTER TABLE results DROP COLUMN from_cache;"
                             " ALTER TABLE results DROP COLUMN media_path;"

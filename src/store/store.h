@@ -166,6 +166,16 @@ class Store {
   // The cached responses among `keys` (absent keys are left out).
   virtual Result<std::vector<std::pair<std::string, CachedResponse>>> FindCachedResponses(
       const std::vector<std::string>& keys) = 0;
+  // An attacker-in-the-loop attack on seed item `seed_id` (run/attack.h): appends `item` to the
+  // run's plan (its index is the next free one, returned), saves its `result` (result.index is
+  // ignored) and the attack's tree (JSON), all in one transaction. A seed attacked before is
+  // InvalidArgument and changes nothing.
+  virtual Result<int64_t> SaveAttack(const std::string& run_id, const std::string& seed_id,
+                                     const std::string& tree_json, const Prompt& item,
+                                     ItemResult result) = 0;
+  // The attack trees of the run by seed id: (seed_id, tree JSON), in the order they were saved.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> LoadAttacks(
+      const std::string& run_id) = 0;
   // Adds or replaces a campaign batch of the run.
   virtual Status SaveBatch(const std::string& run_id, const BatchRecord& batch) = 0;
   virtual Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) = 0;

@@ -92,8 +92,8 @@ CREATE TABLE calibrations (
 )sql";
 
 // Append only: never edit a migration that has shipped.
-// v3: the response cache (results remember the key their response answers) and campaign
-// batches.
+// v3: the response cache (results remember the key their response answers), campaign
+// batches and attacker-in-the-loop attack trees.
 constexpr std::string_view kSchemaV3 = R"sql(
 ALTER TABLE results ADD COLUMN cache_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE results ADD COLUMN from_cache INTEGER NOT NULL DEFAULT 0;
@@ -111,6 +111,14 @@ CREATE TABLE batches (
   tokens         INTEGER NOT NULL,
   stop_reason    TEXT NOT NULL,
   PRIMARY KEY (run_id, number)
+);
+CREATE TABLE attacks (
+  run_id    TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seed_id   TEXT NOT NULL,
+  pos       INTEGER NOT NULL,
+  item_idx  INTEGER NOT NULL,
+  tree_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, seed_id)
 );
 )sql";
 
