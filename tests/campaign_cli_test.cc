@@ -2,6 +2,7 @@
 // loopback endpoint that records what it is asked.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -65,9 +66,15 @@ class CampaignCliTest : public ::testing::Test {
 
 TEST_F(CampaignCliTest, AStopRuleSkipsTheRestAndRunsShowTellsTheStory) {
   std::string suite = Suite("campaign: {strategy: stratified, batch_size: 25, stop: {max_requests: 60}}\n");
-  ProcessResult r = Safeval({"run", suite});
+  ProcessResult r = Safeval({"run", suite, "--log", "requests.jsonl"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(requests_.load(), 60);
+  // The request log: one line per request sent (skipped items were never sent).
+  std::string log = ReadFile(dir_.File("requests.jsonl"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 60);
+  nlohmann::json first = nlohmann::json::parse(log.substr(0, log.find('\n')));
+  EXPECT_EQ(first["outcome"], "judged");
+  EXPECT_EQ(first["http_status"], 200);
   EXPECT_NE(r.err.find("Campaign stopped: max_requests 60 reached; 60 items not sent"),
             std::string::npos) << r.err;
   std::string run = NewRun();

@@ -71,6 +71,8 @@ void SetupRunCommand(CLI::App& sub, CliContext& context) {
                  "Continue an interrupted run from the store; finished items are not repeated");
   sub.add_option("--retry-errors", flags->retry_errors,
                  "Send a run's model_error and judge_error items again, even when it finished");
+  sub.add_option("--log", flags->request.log_path,
+                 "Append one JSON line per finished request to this file (no headers, no keys)");
   sub.add_flag("--no-cache", flags->request.no_cache,
                "Ask the model even when the store holds its answer to the same conversation");
   sub.add_option("--target", flags->request.target, "Run only the target of this name");

@@ -34,6 +34,8 @@ struct CampaignRunOptions {
   bool read_cache = true;
   std::string media_dir;        // the run's output folder
   std::function<void(const std::string&)> on_notice;
+  // Told about each item's result as it is committed (e.g. the request log). May be null.
+  std::function<void(const StoredItem&, const ItemResult&)> on_result;
 };
 
 struct CampaignOutcome {

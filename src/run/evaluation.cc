@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "core/hash.h"
 #include "dataset/dataset.h"
@@ -93,8 +94,24 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   options.on_notice = [err, tty = env.tty](const std::string& message) {
     *err << (tty ? "\r\033[K" : "") << "notice: " << message << "\n" << std::flush;
   };
+  std::ofstream log;
+  if (!request.log_path.empty()) {
+    log.open(request.log_path, std::ios::app);
+    if (!log) return Status::InvalidArgument("cannot open the request log '" + request.log_path + "'");
+    Clock* clock = env.clock;
+    options.on_result = [&log, clock, run_id = run.id](const StoredItem& item, const ItemResult& r) {
+      nlohmann::json line = {{"time", clock->NowIso8601()}, {"run", run_id}, {"index", item.index},
+                             {"id", item.prompt.id}, {"outcome", Name(r.outcome)},
+                             {"http_status", r.http_status}, {"attempts", r.attempts},
+                             {"latency_ms", r.latency_ms}, {"prompt_tokens", r.prompt_tokens},
+                             {"completion_tokens", r.completion_tokens},
+                             {"from_cache", r.from_cache}, {"error", r.error}};
+      log << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    };
+  }
   Result<CampaignOutcome> outcome = RunCampaign(run.id, client, judges.judges(), store,
                                                 *env.clock, options, &progress, env.cancel);
+  if (log.is_open()) log.flush();
   if (outcome.ok() && attacker != nullptr && !(env.cancel && env.cancel->load())) {
     *env.err << "Attacker in the loop: " << in.suite.attack.attacker_target << ", up to "
              << in.suite.attack.max_rounds << " rounds per seed\n";

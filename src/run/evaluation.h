@@ -30,6 +30,10 @@ struct EvaluationRequest {
   std::string output_dir;       // overrides the suite's output_dir
   bool no_cache = false;        // ask the model even when the store has its answer
   bool retry_errors = false;    // with resume_run_id: also reopen a finished run to redo its errors
+  // Appends one JSON line per finished request to this file: run, item, outcome, status,
+  // attempts, latency, tokens, error. Never headers or keys (errors are redacted by the
+  // adapters). Empty: no log.
+  std::string log_path;
 };
 
 // Everything from the outside world, injected by the command line.
