@@ -9,11 +9,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 #include "testing/mock_openai_server.h"
 
@@ -21,9 +19,6 @@ namespace safeval::testing {
 namespace {
 
 using nlohmann::json;
-
-constexpr int kWorkerThreads = 64;
-constexpr int kListenBacklog = 1024;
 
 struct FaultEntry {
   Fault fault;
@@ -146,43 +141,17 @@ FaultMockServer::Script FaultMockServer::ByMarker() {
 }
 
 FaultMockServer::FaultMockServer(Script script, FaultOptions options)
-    : script_(script ? std::move(script) : ByMarker()),
-      options_(options),
-      server_(std::make_unique<httplib::Server>()) {
-  // As MockOpenAiServer: plenty of workers, short keep-alive, no Nagle, backlog 1024.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-  server_->set_keep_alive_timeout(1);
-  server_->set_tcp_nodelay(true);
-  int listen_fd = -1;
-  server_->set_socket_options([&listen_fd](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_fd = sock;
-  });
-  server_->Post("/v1/chat/completions",
-                [this](const httplib::Request& request, httplib::Response& response) {
-                  Serve(request, response);
-                });
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0 || listen_fd < 0) throw std::runtime_error("fault mock: cannot bind a port");
-  ::listen(listen_fd, kListenBacklog);
-  server_->set_socket_options(httplib::default_socket_options);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    : script_(script ? std::move(script) : ByMarker()), options_(options) {
+  server_.server().Post("/v1/chat/completions",
+                        [this](const httplib::Request& request, httplib::Response& response) {
+                          Serve(request, response);
+                        });
+  server_.Start("fault mock");
 }
 
-FaultMockServer::~FaultMockServer() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  stopping_cv_.notify_all();
-  server_->stop();
-  thread_.join();
-}
+FaultMockServer::~FaultMockServer() { server_.Stop(); }
 
-std::string FaultMockServer::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
-}
+std::string FaultMockServer::base_url() const { return server_.url("/v1"); }
 
 int FaultMockServer::requests() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -198,11 +167,6 @@ std::string FaultMockServer::ChatReplyBody(const std::string& content) {
   return MockOpenAiServer::ChatReply(content).body;
 }
 
-bool FaultMockServer::Sleep(int ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return !stopping_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });
-}
-
 // Resets this request's connection: finds its socket among the process's descriptors
 // (this end on our port, the peer on the request's port), makes closing it send a RST
 // (SO_LINGER 0), and closes it by putting /dev/null in its place -- so httplib's own
@@ -215,7 +179,7 @@ void FaultMockServer::ResetConnection(const httplib::Request& request) {
     long fd = std::strtol(entry->d_name, &end, 10);
     if (end == entry->d_name || *end != '\0') continue;
     int sock = static_cast<int>(fd);
-    if (PortOf(sock, false) != port_ || PortOf(sock, true) != request.remote_port) continue;
+    if (PortOf(sock, false) != server_.port() || PortOf(sock, true) != request.remote_port) continue;
     linger hard{1, 0};
     ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -265,7 +229,7 @@ void FaultMockServer::Serve(const httplib::Request& request, httplib::Response& 
       ResetConnection(request);
       return;
     case Fault::kStall:
-      Sleep(options_.stall_ms);
+      server_.Sleep(options_.stall_ms);
       response.set_content(ChatReplyBody(answer), "application/json");
       return;
     case Fault::kSlowBody: {
@@ -274,7 +238,7 @@ void FaultMockServer::Serve(const httplib::Request& request, httplib::Response& 
       size_t piece = (body->size() + chunks - 1) / chunks;
       response.set_chunked_content_provider(
           "application/json", [this, body, piece](size_t offset, httplib::DataSink& sink) {
-            if (offset > 0 && !Sleep(options_.slow_interval_ms)) return false;
+            if (offset > 0 && !server_.Sleep(options_.slow_interval_ms)) return false;
             size_t n = std::min(piece, body->size() - offset);
             if (!sink.write(body->data() + offset, n)) return false;
             if (offset + n >= body->size()) sink.done();

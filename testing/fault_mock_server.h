@@ -7,28 +7,21 @@
 // prompt ("[fault:503]", "[fault:reset*2]", see ByMarker), which lets one run mix faults
 // per item. It is ready when the constructor returns and stops (joining its threads) in
 // the destructor; stalled and trickling replies are cut short then. Listen backlog, worker
-// threads and keep-alive are set as in MockOpenAiServer (DEPENDENCIES.md pitfall 2).
+// threads and keep-alive are LoopbackServer's (DEPENDENCIES.md pitfall 2).
 //
 // Thread-safety: all methods are thread-safe; scripts run on the server's worker threads,
 // possibly many at once, so they must be thread-safe too (the built-in ones are).
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "testing/loopback_server.h"
 
 namespace safeval::testing {
 
@@ -82,7 +75,7 @@ class FaultMockServer {
   FaultMockServer(const FaultMockServer&) = delete;
   FaultMockServer& operator=(const FaultMockServer&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   std::string base_url() const;       // "http://127.0.0.1:<port>/v1"
   int requests() const;               // requests seen so far
   std::vector<Fault> served() const;  // the fault of each request, in order of arrival
@@ -92,19 +85,13 @@ class FaultMockServer {
 
  private:
   void Serve(const httplib::Request& request, httplib::Response& response);
-  // Waits `ms`, or less when the server stops. False when it stopped.
-  bool Sleep(int ms);
   void ResetConnection(const httplib::Request& request);
 
   Script script_;
   FaultOptions options_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_;
 
   mutable std::mutex mu_;
-  std::condition_variable stopping_cv_;
-  bool stopping_ = false;      // GUARDED_BY(mu_)
   std::vector<Fault> served_;  // GUARDED_BY(mu_)
 };
 

@@ -11,16 +11,13 @@
 // threads, possibly many at once, so it must be thread-safe too.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "testing/mock_openai_server.h"  // MockReply
+#include "testing/loopback_server.h"  // LoopbackServer, MockReply
 
 namespace safeval::testing {
 
@@ -44,24 +41,20 @@ class MockHttpServer {
   MockHttpServer(const MockHttpServer&) = delete;
   MockHttpServer& operator=(const MockHttpServer&) = delete;
 
-  int port() const { return port_; }
-  std::string url(const std::string& path = "") const;  // "http://127.0.0.1:<port>" + path
+  int port() const { return server_.port(); }
+  // "http://127.0.0.1:<port>" + path
+  std::string url(const std::string& path = "") const { return server_.url(path); }
   int requests() const;
   std::vector<MockHttpRequest> recorded() const;  // in order of arrival
 
  private:
   void Serve(const httplib::Request& request, httplib::Response& response);
   int Record(MockHttpRequest request);
-  void Sleep(int delay_ms);
 
   Handler handler_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_;
 
   mutable std::mutex mu_;
-  std::condition_variable stopping_cv_;
-  bool stopping_ = false;                  // GUARDED_BY(mu_)
   std::vector<MockHttpRequest> recorded_;  // GUARDED_BY(mu_)
 };
 

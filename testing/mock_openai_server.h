@@ -10,31 +10,15 @@
 // threads, possibly many at once, so it must be thread-safe too.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "testing/loopback_server.h"  // LoopbackServer, MockReply
 
 namespace safeval::testing {
-
-struct MockReply {
-  int status = 200;
-  std::string body;
-  // Extra response headers, e.g. {"Retry-After", "1"}. Content-Type defaults to
-  // application/json unless given here.
-  std::map<std::string, std::string> headers;
-  int delay_ms = 0;  // the reply is sent this much later (cut short when the server stops)
-};
 
 class MockOpenAiServer {
  public:
@@ -49,7 +33,7 @@ class MockOpenAiServer {
   MockOpenAiServer(const MockOpenAiServer&) = delete;
   MockOpenAiServer& operator=(const MockOpenAiServer&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   std::string base_url() const;  // "http://127.0.0.1:<port>/v1"
   int requests() const;          // POSTs to /v1/chat/completions seen so far
   // The most requests the handler was ever running at the same time.
@@ -69,16 +53,11 @@ class MockOpenAiServer {
   void Serve(const httplib::Request& request, httplib::Response& response);
   int Enter(const std::string& body, std::map<std::string, std::string> headers);
   void Leave();
-  void Sleep(int delay_ms);
 
   Handler handler_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  LoopbackServer server_;
 
   mutable std::mutex mu_;
-  std::condition_variable stopping_cv_;
-  bool stopping_ = false;                                    // GUARDED_BY(mu_)
   std::vector<std::string> bodies_;                          // GUARDED_BY(mu_)
   std::vector<std::map<std::string, std::string>> headers_;  // GUARDED_BY(mu_)
   int active_ = 0;                                           // GUARDED_BY(mu_)

@@ -61,19 +61,6 @@ Result<std::string> ContentText(const json& doc) {
   return text;
 }
 
-class AnthropicClient final : public ModelClient {
- public:
-  AnthropicClient(std::string identity, std::unique_ptr<CurlRunner> runner)
-      : identity_(std::move(identity)), runner_(std::move(runner)) {}
-
-  std::string Identity() const override { return identity_; }
-  Status Run(const RunHooks& hooks) override { return runner_->Run(hooks); }
-
- private:
-  std::string identity_;
-  std::unique_ptr<CurlRunner> runner_;
-};
-
 }  // namespace
 
 namespace anthropic_wire {
@@ -99,9 +86,7 @@ std::string EncodeRequest(const AnthropicOptions& options, const ModelRequest& r
 
 Result<DecodedReply> DecodeReply(std::string_view body) {
   try {
-    SV_RETURN_IF_ERROR(CheckReplyDepth(body));  // see json_reply.h
-    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return Status::InvalidArgument("the body is not JSON");
+    SV_ASSIGN_OR_RETURN(json doc, ParseReplyJson(body));  // see json_reply.h
     if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object");
     auto error = doc.find("error");
     if (doc.value("type", json()) == "error" || (error != doc.end() && !error->is_null())) {
@@ -154,11 +139,8 @@ Result<std::unique_ptr<ModelClient>> MakeAnthropicClient(const AnthropicOptions&
   auto encode = [wire](const ModelRequest& request) {
     return anthropic_wire::EncodeRequest(wire, request);
   };
-  SV_ASSIGN_OR_RETURN(
-      std::unique_ptr<CurlRunner> curl,
-      CurlRunner::Create(std::move(runner), encode, anthropic_wire::DecodeReply, clock));
-  std::string identity = "anthropic:" + wire.model + "@" + wire.base_url;
-  return std::unique_ptr<ModelClient>(new AnthropicClient(std::move(identity), std::move(curl)));
+  return MakeRunnerClient("anthropic:" + wire.model + "@" + wire.base_url, std::move(runner),
+                          encode, anthropic_wire::DecodeReply, clock);
 }
 
 }  // namespace safeval

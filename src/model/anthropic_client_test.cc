@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "testing/mock_http_server.h"
+#include "testing/model_client_runs.h"
 
 namespace safeval {
 namespace {
@@ -160,16 +161,9 @@ TEST(AnthropicClient, TalksToTheMessagesEndpointEndToEnd) {
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   EXPECT_EQ((*client)->Identity(), "anthropic:claude-3-5-sonnet-20241022@" + server.url("/v1"));
 
-  std::vector<ModelReply> replies;
-  RunHooks hooks;
-  bool sent = false;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (sent) return std::nullopt;
-    sent = true;
-    return ModelRequest{9, {{"user", "Hello, world"}}};
-  };
-  hooks.on_reply = [&](ModelReply&& r) { replies.push_back(std::move(r)); };
-  ASSERT_TRUE((*client)->Run(hooks).ok());
+  testing::Outcome out = testing::RunAll(**client, {ModelRequest{9, {{"user", "Hello, world"}}}});
+  ASSERT_TRUE(out.status.ok());
+  const std::vector<ModelReply>& replies = out.replies;
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_TRUE(replies[0].ok) << replies[0].error;
   EXPECT_EQ(replies[0].tag, 9u);
@@ -205,16 +199,9 @@ TEST(AnthropicClient, AuthenticationErrorsAreNotRetriedAndNeverShowTheKey) {
   o.api_key = kKey;
   auto client = MakeAnthropicClient(o, clock);
   ASSERT_TRUE(client.ok());
-  std::vector<ModelReply> replies;
-  bool sent = false;
-  RunHooks hooks;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (sent) return std::nullopt;
-    sent = true;
-    return ModelRequest{1, {{"user", "hi"}}};
-  };
-  hooks.on_reply = [&](ModelReply&& r) { replies.push_back(std::move(r)); };
-  ASSERT_TRUE((*client)->Run(hooks).ok());
+  testing::Outcome out = testing::RunAll(**client, {ModelRequest{1, {{"user", "hi"}}}});
+  ASSERT_TRUE(out.status.ok());
+  const std::vector<ModelReply>& replies = out.replies;
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_FALSE(replies[0].ok);
   EXPECT_EQ(replies[0].attempts, 1);

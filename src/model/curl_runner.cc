@@ -10,6 +10,17 @@
 #include "core/utf8.h"
 
 namespace safeval {
+
+std::string Redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+      text.replace(pos, secret.size(), "[redacted]");
+    }
+  }
+  return text;
+}
+
 namespace {
 
 constexpr int64_t kMaxWaitMs = 100;  // bounds how late a cancel is noticed
@@ -47,16 +58,6 @@ bool CountsAgainstEndpoint(FailureKind kind) {
 }
 
 std::string Attempts(int n) { return n == 1 ? "1 attempt" : std::to_string(n) + " attempts"; }
-
-std::string Redact(std::string text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    if (secret.empty()) continue;
-    for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-      text.replace(pos, secret.size(), "[redacted]");
-    }
-  }
-  return text;
-}
 
 // The first 200 bytes of a body, secrets removed (before cutting, so a secret straddling
 // the cut cannot leak by halves), as valid UTF-8.

@@ -80,6 +80,10 @@ using RequestEncoder = std::function<std::string(const ModelRequest& request)>;
 // bad field) goes into the reply's error.
 using ReplyDecoder = std::function<Result<DecodedReply>(std::string_view body)>;
 
+// `text` with every occurrence of each non-empty secret replaced by "[redacted]", as the
+// runner does to everything it reports (CurlRunnerOptions::secrets).
+std::string Redact(std::string text, const std::vector<std::string>& secrets);
+
 class CurlRunner {
  public:
   // Internal when libcurl cannot be set up. REQUIRES: options validated (concurrency in

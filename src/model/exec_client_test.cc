@@ -16,13 +16,16 @@
 #include <set>
 #include <thread>
 
+#include "testing/model_client_runs.h"
 #include "testing/temp_dir.h"
 
 namespace safeval {
 namespace {
 
 using nlohmann::json;
+using testing::Outcome;
 using testing::ReadFile;
+using testing::RunAll;
 using testing::TempDir;
 
 // Writes an executable /bin/sh script and returns its path.
@@ -40,38 +43,13 @@ ExecOptions Options(std::vector<std::string> command) {
 }
 
 std::unique_ptr<ModelClient> MustMake(const ExecOptions& options, Clock& clock) {
-  Result<std::unique_ptr<ModelClient>> client = MakeExecClient(options, clock);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
+  return testing::MustMake(MakeExecClient(options, clock));
 }
 
 ModelRequest Ask(uint64_t tag, const std::string& text) { return {tag, {{"user", text}}}; }
 
-struct Outcome {
-  Status status;
-  std::vector<ModelReply> replies;
-};
-
-Outcome RunAll(ModelClient& client, std::vector<ModelRequest> requests,
-               const std::atomic<bool>* cancel = nullptr) {
-  Outcome out;
-  size_t next = 0;
-  RunHooks hooks;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (next == requests.size()) return std::nullopt;
-    return requests[next++];
-  };
-  hooks.on_reply = [&](ModelReply&& reply) { out.replies.push_back(std::move(reply)); };
-  hooks.cancel = cancel;
-  out.status = client.Run(hooks);
-  return out;
-}
-
 ModelReply RunOne(ModelClient& client, ModelRequest request = Ask(1, "hello")) {
-  Outcome out = RunAll(client, {std::move(request)});
-  EXPECT_TRUE(out.status.ok()) << out.status.ToString();
-  EXPECT_EQ(out.replies.size(), 1u);
-  return out.replies.empty() ? ModelReply{} : out.replies[0];
+  return testing::RunOne(client, std::move(request));
 }
 
 // True when this process has no child left, exited or not (no zombies).

@@ -107,4 +107,32 @@ Status ValidateHttpTransport(const HttpTransportFields& f) {
   return Status::Ok();
 }
 
+namespace {
+
+// A ModelClient that is nothing but a CurlRunner with a name.
+class RunnerClient final : public ModelClient {
+ public:
+  RunnerClient(std::string identity, std::unique_ptr<CurlRunner> runner)
+      : identity_(std::move(identity)), runner_(std::move(runner)) {}
+
+  std::string Identity() const override { return identity_; }
+  Status Run(const RunHooks& hooks) override { return runner_->Run(hooks); }
+
+ private:
+  std::string identity_;
+  std::unique_ptr<CurlRunner> runner_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ModelClient>> MakeRunnerClient(std::string identity,
+                                                      CurlRunnerOptions runner,
+                                                      RequestEncoder encoder, ReplyDecoder decoder,
+                                                      Clock& clock) {
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<CurlRunner> curl,
+                      CurlRunner::Create(std::move(runner), std::move(encoder), std::move(decoder),
+                                         clock));
+  return std::unique_ptr<ModelClient>(new RunnerClient(std::move(identity), std::move(curl)));
+}
+
 }  // namespace safeval

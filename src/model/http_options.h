@@ -1,6 +1,7 @@
 // Checks and wiring shared by the HTTP model adapters (openai, anthropic, http, images):
 // URL and header validation, the request header lines, the secrets an error must never
-// show, and the CurlRunner options every adapter fills the same way.
+// show, the CurlRunner options every adapter fills the same way, and the client of the
+// adapters that are nothing but a CurlRunner.
 //
 // Everything here is a pure function of its arguments; thread-safe. Errors are
 // InvalidArgument and name the offending field, never a secret's value.
@@ -91,5 +92,13 @@ CurlRunnerOptions RunnerOptionsOf(const Options& o, std::string url,
   runner.secrets = std::move(secrets);
   return runner;
 }
+
+// The ModelClient of an adapter whose whole work is a CurlRunner (openai, anthropic, http):
+// CurlRunner::Create(runner, encoder, decoder, clock) named `identity`. Errors are
+// CurlRunner::Create's. `clock` must outlive the client.
+Result<std::unique_ptr<ModelClient>> MakeRunnerClient(std::string identity,
+                                                      CurlRunnerOptions runner,
+                                                      RequestEncoder encoder, ReplyDecoder decoder,
+                                                      Clock& clock);
 
 }  // namespace safeval

@@ -49,9 +49,7 @@ const std::string* StringAt(const json& doc, const json::json_pointer& pointer) 
 }
 
 Result<DecodedReply> Decode(std::string_view body, const ResponsePaths& paths) {
-  SV_RETURN_IF_ERROR(CheckReplyDepth(body));  // see json_reply.h
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Status::InvalidArgument("the body is not JSON");
+  SV_ASSIGN_OR_RETURN(json doc, ParseReplyJson(body));  // see json_reply.h
   for (const json::json_pointer& pointer : paths.pointers) {
     if (const std::string* text = StringAt(doc, pointer)) {
       DecodedReply reply;
@@ -89,19 +87,6 @@ Status ValidateBody(const HttpTargetOptions& options) {
   }
   return Status::Ok();
 }
-
-class HttpTargetClient final : public ModelClient {
- public:
-  HttpTargetClient(std::string identity, std::unique_ptr<CurlRunner> runner)
-      : identity_(std::move(identity)), runner_(std::move(runner)) {}
-
-  std::string Identity() const override { return identity_; }
-  Status Run(const RunHooks& hooks) override { return runner_->Run(hooks); }
-
- private:
-  std::string identity_;
-  std::unique_ptr<CurlRunner> runner_;
-};
 
 }  // namespace
 
@@ -167,10 +152,8 @@ Result<std::unique_ptr<ModelClient>> MakeHttpTargetClient(const HttpTargetOption
     };
   }
   auto decode = [paths = std::move(paths)](std::string_view body) { return Decode(body, paths); };
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<CurlRunner> curl,
-                      CurlRunner::Create(std::move(runner), std::move(encode), decode, clock));
-  std::string identity = "http:" + options.method + " " + options.url;
-  return std::unique_ptr<ModelClient>(new HttpTargetClient(std::move(identity), std::move(curl)));
+  return MakeRunnerClient("http:" + options.method + " " + options.url, std::move(runner),
+                          std::move(encode), decode, clock);
 }
 
 }  // namespace safeval

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "testing/mock_http_server.h"
+#include "testing/model_client_runs.h"
 
 namespace safeval {
 namespace {
@@ -33,32 +34,19 @@ HttpTargetOptions Options(const std::string& url) {
   return o;
 }
 
-std::vector<ModelReply> RunAll(ModelClient& client, std::vector<ModelRequest> requests,
-                               Status* status = nullptr) {
-  std::vector<ModelReply> replies;
-  size_t next = 0;
-  RunHooks hooks;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (next == requests.size()) return std::nullopt;
-    return requests[next++];
-  };
-  hooks.on_reply = [&](ModelReply&& r) { replies.push_back(std::move(r)); };
-  Status s = client.Run(hooks);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  if (status) *status = s;
-  return replies;
+// The replies of an Ok run of `requests` (a test failure when the run is not Ok).
+std::vector<ModelReply> RunAll(ModelClient& client, std::vector<ModelRequest> requests) {
+  testing::Outcome out = testing::RunAll(client, std::move(requests));
+  EXPECT_TRUE(out.status.ok()) << out.status.ToString();
+  return std::move(out.replies);
 }
 
 ModelReply RunOne(ModelClient& client, const std::string& prompt = "hello") {
-  std::vector<ModelReply> replies = RunAll(client, {{1, {{"user", prompt}}}});
-  EXPECT_EQ(replies.size(), 1u);
-  return replies.empty() ? ModelReply{} : replies[0];
+  return testing::RunOne(client, {1, {{"user", prompt}}});
 }
 
 std::unique_ptr<ModelClient> MustMake(const HttpTargetOptions& o, Clock& clock) {
-  auto client = MakeHttpTargetClient(o, clock);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
+  return testing::MustMake(MakeHttpTargetClient(o, clock));
 }
 
 MockReply Json(int status, const std::string& body) { return MockReply{status, body, {}, 0}; }

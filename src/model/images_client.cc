@@ -77,9 +77,7 @@ Result<json> ImageReference(const json& image) {
 
 Result<DecodedReply> DecodeImagesReply(std::string_view body) {
   try {
-    SV_RETURN_IF_ERROR(CheckReplyDepth(body));  // see json_reply.h
-    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return Status::InvalidArgument("the body is not JSON");
+    SV_ASSIGN_OR_RETURN(json doc, ParseReplyJson(body));  // see json_reply.h
     if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object");
     if (auto error = doc.find("error"); error != doc.end() && !error->is_null()) {
       return Status::InvalidArgument("the endpoint returned an error: " + JsonErrorMessage(*error));
@@ -96,16 +94,6 @@ Result<DecodedReply> DecodeImagesReply(std::string_view body) {
   } catch (const json::exception& e) {
     return Status::InvalidArgument(std::string("cannot read the reply: ") + e.what());
   }
-}
-
-std::string Redact(std::string text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    if (secret.empty()) continue;
-    for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-      text.replace(pos, secret.size(), "[redacted]");
-    }
-  }
-  return text;
 }
 
 class ImagesClient final : public ModelClient {

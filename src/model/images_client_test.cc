@@ -14,6 +14,7 @@
 #include "model/http_download.h"
 #include "model/image_type.h"
 #include "testing/mock_http_server.h"
+#include "testing/model_client_runs.h"
 
 namespace safeval {
 namespace {
@@ -22,6 +23,8 @@ using nlohmann::json;
 using testing::MockHttpRequest;
 using testing::MockHttpServer;
 using testing::MockReply;
+using testing::Outcome;
+using testing::RunAll;
 
 constexpr char kKey[] = "sk-img-5ecret-key-0123";
 
@@ -41,36 +44,11 @@ ImagesOptions TestOptions(const std::string& base_url) {
 }
 
 std::unique_ptr<ModelClient> MustMake(const ImagesOptions& options, Clock& clock) {
-  Result<std::unique_ptr<ModelClient>> client = MakeImagesClient(options, clock);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
-}
-
-struct Outcome {
-  Status status;
-  std::vector<ModelReply> replies;
-};
-
-Outcome RunAll(ModelClient& client, std::vector<ModelRequest> requests,
-               const std::atomic<bool>* cancel = nullptr) {
-  Outcome out;
-  size_t next = 0;
-  RunHooks hooks;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (next == requests.size()) return std::nullopt;
-    return requests[next++];
-  };
-  hooks.on_reply = [&](ModelReply&& reply) { out.replies.push_back(std::move(reply)); };
-  hooks.cancel = cancel;
-  out.status = client.Run(hooks);
-  return out;
+  return testing::MustMake(MakeImagesClient(options, clock));
 }
 
 ModelReply RunOne(ModelClient& client, ModelRequest request = {1, {{"user", "a red cube"}}}) {
-  Outcome out = RunAll(client, {std::move(request)});
-  EXPECT_TRUE(out.status.ok()) << out.status.ToString();
-  EXPECT_EQ(out.replies.size(), 1u);
-  return out.replies.empty() ? ModelReply{} : out.replies[0];
+  return testing::RunOne(client, std::move(request));
 }
 
 MockReply Json(const json& body, int status = 200) { return MockReply{status, body.dump(), {}, 0}; }

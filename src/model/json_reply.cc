@@ -34,6 +34,13 @@ Status CheckReplyDepth(std::string_view body) {
                                  " levels deep");
 }
 
+Result<json> ParseReplyJson(std::string_view body) {
+  SV_RETURN_IF_ERROR(CheckReplyDepth(body));
+  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::InvalidArgument("the body is not JSON");
+  return doc;
+}
+
 std::string DumpJson(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }

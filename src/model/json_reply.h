@@ -26,6 +26,10 @@ std::string JsonErrorMessage(const nlohmann::json& error);
 // found by fuzz/model_reply_fuzzer.cc).
 Status CheckReplyDepth(std::string_view body);
 
+// `body` parsed after CheckReplyDepth; InvalidArgument "the body is not JSON" when it does
+// not parse. Every decoder's first step.
+Result<nlohmann::json> ParseReplyJson(std::string_view body);
+
 // `value` as compact JSON; invalid UTF-8 in strings becomes U+FFFD instead of throwing.
 std::string DumpJson(const nlohmann::json& value);
 

@@ -64,9 +64,7 @@ Result<const json*> FindMessageContent(const json& doc) {
 
 Result<DecodedReply> DecodeChatReply(std::string_view body) {
   try {
-    SV_RETURN_IF_ERROR(CheckReplyDepth(body));  // see json_reply.h
-    json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return Status::InvalidArgument("the body is not JSON");
+    SV_ASSIGN_OR_RETURN(json doc, ParseReplyJson(body));  // see json_reply.h
     if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object");
     if (auto error = doc.find("error"); error != doc.end() && !error->is_null()) {
       return Status::InvalidArgument("the endpoint returned an error: " + JsonErrorMessage(*error));
@@ -83,19 +81,6 @@ Result<DecodedReply> DecodeChatReply(std::string_view body) {
     return Status::InvalidArgument(std::string("cannot read the reply: ") + e.what());
   }
 }
-
-class OpenAiClient final : public ModelClient {
- public:
-  OpenAiClient(std::string identity, std::unique_ptr<CurlRunner> runner)
-      : identity_(std::move(identity)), runner_(std::move(runner)) {}
-
-  std::string Identity() const override { return identity_; }
-  Status Run(const RunHooks& hooks) override { return runner_->Run(hooks); }
-
- private:
-  std::string identity_;
-  std::unique_ptr<CurlRunner> runner_;
-};
 
 }  // namespace
 
@@ -128,10 +113,8 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& optio
                       Secrets(wire.api_key, wire.headers));
 
   auto encode = [wire](const ModelRequest& request) { return EncodeChatRequest(wire, request); };
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<CurlRunner> curl,
-                      CurlRunner::Create(std::move(runner), encode, DecodeChatReply, clock));
-  std::string identity = "openai:" + wire.model + "@" + wire.base_url;
-  return std::unique_ptr<ModelClient>(new OpenAiClient(std::move(identity), std::move(curl)));
+  return MakeRunnerClient("openai:" + wire.model + "@" + wire.base_url, std::move(runner), encode,
+                          DecodeChatReply, clock);
 }
 
 namespace openai_wire {

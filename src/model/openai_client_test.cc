@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "testing/mock_openai_server.h"
+#include "testing/model_client_runs.h"
 
 namespace safeval {
 namespace {
@@ -20,6 +21,8 @@ namespace {
 using nlohmann::json;
 using testing::MockOpenAiServer;
 using testing::MockReply;
+using testing::Outcome;
+using testing::RunAll;
 
 constexpr char kKey[] = "sk-test-5ecret-key-0123";
 
@@ -35,45 +38,13 @@ OpenAiOptions TestOptions(const std::string& base_url) {
 }
 
 std::unique_ptr<ModelClient> MustMake(const OpenAiOptions& options, Clock& clock) {
-  Result<std::unique_ptr<ModelClient>> client = MakeOpenAiClient(options, clock);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
+  return testing::MustMake(MakeOpenAiClient(options, clock));
 }
 
 ModelRequest Ask(uint64_t tag, const std::string& text) { return {tag, {{"user", text}}}; }
 
-struct Outcome {
-  Status status;
-  std::vector<ModelReply> replies;
-  int pulled = 0;
-};
-
-// Runs `requests` through `client`; `on_reply` (optional) sees each reply as it arrives.
-Outcome RunAll(ModelClient& client, std::vector<ModelRequest> requests,
-               const std::atomic<bool>* cancel = nullptr,
-               std::function<void(const ModelReply&)> on_reply = {}) {
-  Outcome out;
-  size_t next = 0;
-  RunHooks hooks;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (next == requests.size()) return std::nullopt;
-    ++out.pulled;
-    return requests[next++];
-  };
-  hooks.on_reply = [&](ModelReply&& reply) {
-    if (on_reply) on_reply(reply);
-    out.replies.push_back(std::move(reply));
-  };
-  hooks.cancel = cancel;
-  out.status = client.Run(hooks);
-  return out;
-}
-
 ModelReply RunOne(ModelClient& client, const std::string& text = "hello") {
-  Outcome out = RunAll(client, {Ask(1, text)});
-  EXPECT_TRUE(out.status.ok()) << out.status.ToString();
-  EXPECT_EQ(out.replies.size(), 1u);
-  return out.replies.empty() ? ModelReply{} : out.replies[0];
+  return testing::RunOne(client, Ask(1, text));
 }
 
 // A loopback port nothing listens on: bound, then released.

@@ -50,16 +50,23 @@ void SetTransport(const TargetConfig& target, const Common& c, Options& o) {
   o.limits = c.limits;
 }
 
-Result<std::unique_ptr<ModelClient>> MakeOpenAi(const TargetConfig& target, const Common& c,
-                                                Clock& clock) {
-  OpenAiOptions o;
+// The fields the chat adapters' options (openai, anthropic) share, but max_tokens (optional
+// in one, required in the other).
+template <typename Options>
+void SetChat(const TargetConfig& target, Options& o) {
   o.base_url = target.base_url;
   o.model = target.model;
   o.system_prompt = target.system_prompt;
   o.temperature = target.temperature;
   o.top_p = target.top_p;
-  o.max_tokens = target.max_tokens;
   o.stop = target.stop;
+}
+
+Result<std::unique_ptr<ModelClient>> MakeOpenAi(const TargetConfig& target, const Common& c,
+                                                Clock& clock) {
+  OpenAiOptions o;
+  SetChat(target, o);
+  o.max_tokens = target.max_tokens;
   SetTransport(target, c, o);
   return MakeOpenAiClient(o, clock);
 }
@@ -67,13 +74,8 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAi(const TargetConfig& target, cons
 Result<std::unique_ptr<ModelClient>> MakeAnthropic(const TargetConfig& target, const Common& c,
                                                    Clock& clock) {
   AnthropicOptions o;
-  o.base_url = target.base_url;
-  o.model = target.model;
-  o.system_prompt = target.system_prompt;
-  o.temperature = target.temperature;
-  o.top_p = target.top_p;
+  SetChat(target, o);
   if (target.max_tokens) o.max_tokens = *target.max_tokens;
-  o.stop = target.stop;
   SetTransport(target, c, o);
   return MakeAnthropicClient(o, clock);
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "testing/mock_http_server.h"
+#include "testing/model_client_runs.h"
 
 namespace safeval {
 namespace {
@@ -109,16 +110,9 @@ TEST(ClientFactory, MakesAnHttpClientWithTheKeyInItsHeaders) {
   auto client = MakeTargetClient(suite, t, 2, Env, clock);
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   EXPECT_EQ((*client)->Identity(), "http:POST " + server.url("/gen"));
-  std::vector<ModelReply> replies;
-  bool sent = false;
-  RunHooks hooks;
-  hooks.next = [&]() -> std::optional<ModelRequest> {
-    if (sent) return std::nullopt;
-    sent = true;
-    return ModelRequest{1, {{"user", "hi"}}};
-  };
-  hooks.on_reply = [&](ModelReply&& r) { replies.push_back(std::move(r)); };
-  ASSERT_TRUE((*client)->Run(hooks).ok());
+  testing::Outcome out = testing::RunAll(**client, {ModelRequest{1, {{"user", "hi"}}}});
+  ASSERT_TRUE(out.status.ok());
+  const std::vector<ModelReply>& replies = out.replies;
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ(replies[0].text, "fine");
   EXPECT_EQ(server.recorded().at(0).headers["authorization"], "Bearer sk-1");
