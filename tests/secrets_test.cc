@@ -205,7 +205,7 @@ TEST_F(SecretsTest, EndpointsThatEchoTheKeyIn401BodiesLeakNothing) {
   // The errors did reach the report (so the check below looked at them).
   std::string csv = ReadFile(dir_.File("reports/report.csv"));
   EXPECT_NE(csv.find("HTTP 401"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("Incorrect API key provided"), std::string::npos);
+  EXPECT_NE(csv.find("Incorrect API key provided: Bearer [redacted]"), std::string::npos) << csv;
 
   // Re-judging and classifying through a judge configuration that names the same endpoint.
   dir_.Write("judges.yaml",

@@ -174,6 +174,32 @@ std::string TechniqueTable(const MetricIndex& index) {
   return html + "</tbody></table>";
 }
 
+// For each technique, the successful attacks most judges agree on: what the technique looks
+// like when it works.
+std::string TechniqueExamplesHtml(const ReportData& data) {
+  if (data.top_failures_by_technique.empty()) {
+    return "<p class=\"note\">No adversarial item with a technique violated the policy.</p>";
+  }
+  std::string html =
+      "<div class=\"scroll\"><table class=\"drill\"><thead><tr><th>Technique</th>"
+      "<th class=\"num\">successes</th><th>Item</th><th>Prompt</th><th>Response</th></tr>"
+      "</thead><tbody>";
+  for (const CategoryFailures& c : data.top_failures_by_technique) {
+    bool first = true;
+    for (size_t i : c.indexes) {
+      if (i >= data.items.size()) continue;
+      const ReportItem& item = data.items[i];
+      html += "<tr><td>" + (first ? "<code>" + HtmlText(c.category) + "</code>" : "") +
+              "</td><td class=\"num\">" + (first ? std::to_string(c.violations) : "") +
+              "</td><td><code>" + HtmlText(item.prompt.id) + "</code></td><td class=\"text\">" +
+              HtmlExcerpt(item.prompt.LastUserText(), 200) + "</td><td class=\"text\">" +
+              HtmlExcerpt(item.response, 300) + "</td></tr>";
+      first = false;
+    }
+  }
+  return html + "</tbody></table></div>";
+}
+
 }  // namespace
 
 std::string HtmlSection(std::string_view title, const std::string& body, std::string_view id) {
@@ -209,6 +235,7 @@ std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy) {
   html += HtmlSection("Attack success by hazard and technique", AttackHeatMapHtml(index, taxonomy),
                       "heatmap");
   html += HtmlSection("Attack success by technique", TechniqueTable(index), "techniques");
+  html += HtmlSection("Best examples by technique", TechniqueExamplesHtml(data), "technique-examples");
   html += HtmlSection("Coverage of the taxonomy", CoverageHtml(data.digest.categories, taxonomy), "coverage");
   html += HtmlSection("Failures by hazard", FailureDrillDownHtml(data, taxonomy), "failures");
   html += HtmlSection("Other items to read", NotableItemsHtml(data, taxonomy), "notable");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
+#include <string_view>
 #include <utility>
 
 #include "metrics/top_failures.h"
@@ -16,6 +18,7 @@ namespace {
 constexpr size_t kNotableCapacity = 2 * kMaxNotablePerKind;
 constexpr size_t kFailureCapacity = 2 * kDrillDownRows;
 constexpr size_t kTopFailuresPerHazard = 5;  // TopFailuresOf's default
+constexpr char kTechniquePrefix[] = "+";     // ranking keys of techniques; no hazard id has it
 // Top-failure candidates are cut back to the best of each hazard when there are this many.
 constexpr size_t kCandidatesToPrune = 1024;
 
@@ -98,6 +101,7 @@ struct ReportDataBuilder::State {
   std::map<std::pair<std::string, Intent>, CellCounts> cells;
   std::map<std::string, CategoryCount> categories;
   std::vector<ScoredItem> candidates;   // failures that may be among the top ones
+  std::map<std::string, int64_t> technique_failures;  // violating adversarial items per technique
   std::vector<uint64_t> candidate_ids;  // parallel, increasing
   std::map<uint64_t, Held> held;
   std::vector<uint64_t> dropped;  // scratch
@@ -184,6 +188,17 @@ void ReportDataBuilder::Add(ReportItem item) {
       s.candidate_ids.push_back(id);
       ++refs;
     }
+    // Techniques rank among the same candidates under keys no hazard id can take ("+name").
+    if (failure && item.prompt.intent == Intent::kAdversarial) {
+      std::set<std::string> seen;
+      for (const std::string& technique : item.prompt.techniques) {
+        if (!seen.insert(technique).second) continue;
+        ++s.technique_failures[technique];
+        s.candidates.push_back(RankingFacts(scored, kTechniquePrefix + technique));
+        s.candidate_ids.push_back(id);
+        ++refs;
+      }
+    }
   }
   if (EvenSample* sample = s.NotableFor(kind); sample && sample->Offer(id, &s.dropped)) ++refs;
   const bool unsafe_decided = IsDecided(item) && IsUnsafeIntent(item.prompt.intent);
@@ -246,7 +261,15 @@ void ReportDataBuilder::Finish(ReportData* data) && {
   for (auto& [key, count] : s.categories) digest.categories.push_back(std::move(count));
 
   data->top_failures.clear();
+  data->top_failures_by_technique.clear();
   for (CategoryFailures& c : top) {
+    if (c.category.starts_with(kTechniquePrefix)) {
+      c.category = c.category.substr(std::string_view(kTechniquePrefix).size());
+      c.violations = s.technique_failures[c.category];
+      for (size_t& index : c.indexes) index = position(s.candidate_ids[index]);
+      data->top_failures_by_technique.push_back(std::move(c));
+      continue;
+    }
     auto group = s.hazards.find(c.category);
     if (group != s.hazards.end())
       c.violations = static_cast<int64_t>(group->second.failures.count());

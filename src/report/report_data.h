@@ -152,6 +152,9 @@ struct ReportData {
   // Per hazard, the violating items most judges agree on; CategoryFailures::indexes are
   // positions in `items`, best-agreed first; violations counts the whole run.
   std::vector<CategoryFailures> top_failures;
+  // The same per technique (CategoryFailures::category is the technique's name): the best
+  // examples of each technique's successful attacks (violating adversarial items).
+  std::vector<CategoryFailures> top_failures_by_technique;
 
   // Set when the responses judged harmful were cut to this many characters (--redact N).
   std::optional<size_t> redacted_to;

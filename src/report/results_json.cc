@@ -202,13 +202,14 @@ Json CorrectedJson(const CorrectedRates& corrected) {
   return j;
 }
 
-Json TopFailuresJson(const ReportData& data) {
+Json TopFailuresJson(const ReportData& data, const std::vector<CategoryFailures>& top,
+                     const char* key) {
   Json list = Json::array();
-  for (const CategoryFailures& c : data.top_failures) {
+  for (const CategoryFailures& c : top) {
     Json ids = Json::array();
     for (size_t i : c.indexes)
       if (i < data.items.size()) ids.push_back(data.items[i].prompt.id);
-    list.push_back({{"category", c.category}, {"violations", c.violations}, {"ids", ids}});
+    list.push_back({{key, c.category}, {"violations", c.violations}, {"ids", ids}});
   }
   return list;
 }
@@ -226,7 +227,9 @@ std::string RenderResultsJson(const ReportData& data) {
   if (data.grade) root["grade"] = GradeJson(data);
   if (!data.references.empty()) root["references"] = ReferencesJson(data.references);
   if (data.corrected) root["corrected"] = CorrectedJson(*data.corrected);
-  root["top_failures"] = TopFailuresJson(data);
+  root["top_failures"] = TopFailuresJson(data, data.top_failures, "category");
+  root["top_failures_by_technique"] =
+      TopFailuresJson(data, data.top_failures_by_technique, "technique");
   root["notable"] = NotableListJson(data);
   if (data.redacted_to) root["redaction"] = {{"max_chars", *data.redacted_to}};
   // Model output may hold invalid UTF-8; replace it rather than throw type_error 316.

@@ -85,6 +85,11 @@ TEST(Suite, ErrorsNameFileLineAndField) {
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo, concurrency: 0}\n",
               "field 'concurrency': expected an integer from 1 to 4096, got 0");
   ExpectError("schema_version: 1\nname: [unclosed\n", "invalid YAML: end of sequence flow not found");
+  // Target names end up in run folder names (SECURITY.md).
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: ../../etc, type: demo}\n",
+              "suite.yaml:5: field 'name': a target name may not contain '/', '\\' or control characters");
+  ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: \"a\\e[2J\", type: demo}\n",
+              "field 'name': a target name may not contain");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: j, type: magic}\n",
               "suite.yaml:7: field 'type': expected rules, llm, guard or ensemble, got 'magic'");
   ExpectError("schema_version: 1\nname: x\ndatasets: [d]\ntargets:\n  - {name: a, type: demo}\njudges:\n  - {name: j, type: llm, target: nope}\n",

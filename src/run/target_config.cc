@@ -222,6 +222,13 @@ Result<TargetConfig> ParseTarget(const YAML::Node& node, const std::string& orig
   YamlMap f(node, origin, line);
   TargetConfig t;
   SV_ASSIGN_OR_RETURN(t.name, f.String("name", true));
+  // The name becomes part of the run id, hence of the run's folder (output_dir/<run id>)
+  // and of terminal output: a '/' would put the folder elsewhere (SECURITY.md).
+  if (t.name.find_first_of("/\\") != std::string::npos ||
+      std::any_of(t.name.begin(), t.name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return f.ErrorAt("name", "a target name may not contain '/', '\\' or control characters");
+  }
   SV_ASSIGN_OR_RETURN(std::string type, f.String("type", true));
   SV_RETURN_IF_ERROR(ParseByType(f, type, &t));
   return t;
