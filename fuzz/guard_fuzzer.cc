@@ -35,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<Verdict> verdict = (*judge)->Evaluate(prompt, response);
   FUZZ_CHECK(verdict.ok());
   FUZZ_CHECK(IsValidUtf8(verdict->rationale));
-  for (const Evidence& e : verdict->evidence) FUZZ_CHECK(e.start <= e.end && e.end <= response.size());
+  for (const Evidence& e : verdict->evidence)
+    FUZZ_CHECK(e.start <= e.end && e.end <= response.size());
   return 0;
 }

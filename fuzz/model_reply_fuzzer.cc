@@ -22,8 +22,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] & 0x80) body = SanitizeUtf8(body);
   Result<DecodedReply> reply = Status::InvalidArgument("unused");
   switch (data[0] & 0x3) {
-    case 0: reply = openai_wire::DecodeReply(body); break;
-    case 1: reply = anthropic_wire::DecodeReply(body); break;
+    case 0:
+      reply = openai_wire::DecodeReply(body);
+      break;
+    case 1:
+      reply = anthropic_wire::DecodeReply(body);
+      break;
     case 2:
       reply = DecodeHttpTargetReply(body, {"/choices/0/message/content", "/output", "", "/a~1b/0"});
       break;

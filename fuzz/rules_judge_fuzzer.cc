@@ -17,13 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return made->release();
   }();
   const Intent kIntents[] = {Intent::kSafe, Intent::kHarmful, Intent::kAdversarial};
-  Prompt prompt =
-      MakePrompt("p1", "[request]", CategoryPath({"ncr"}), kIntents[data[0] % 3]);
+  Prompt prompt = MakePrompt("p1", "[request]", CategoryPath({"ncr"}), kIntents[data[0] % 3]);
   // Replies reach judges as valid UTF-8 (clients sanitise them); raw bytes are tried too.
   std::string response(fuzz::AsText(data + 1, size - 1));
   if (data[0] & 0x80) response = SanitizeUtf8(response);
   Result<Verdict> verdict = judge->Evaluate(prompt, response);
   FUZZ_CHECK(verdict.ok());
-  for (const Evidence& e : verdict->evidence) FUZZ_CHECK(e.start <= e.end && e.end <= response.size());
+  for (const Evidence& e : verdict->evidence)
+    FUZZ_CHECK(e.start <= e.end && e.end <= response.size());
   return 0;
 }

@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   static const Prompt prompt =
       MakePrompt("p1", "[harmful request]", CategoryPath({"ncr"}), Intent::kHarmful);
-  Result<std::unique_ptr<Judge>> judge = MakeLlmJudge(
-      "llm", fuzz::FuzzPolicy(), std::make_unique<fuzz::FixedAnswerClient>(answer));
+  Result<std::unique_ptr<Judge>> judge =
+      MakeLlmJudge("llm", fuzz::FuzzPolicy(), std::make_unique<fuzz::FixedAnswerClient>(answer));
   FUZZ_CHECK(judge.ok());
   Result<Verdict> verdict = (*judge)->Evaluate(prompt, "[response]");
   FUZZ_CHECK(verdict.ok());

@@ -2,8 +2,8 @@
 // judge take their keys from environment variables (api_key_env), against loopback mock
 // endpoints — some of which answer 401 with the Authorization header echoed in the body,
 // as misconfigured proxies do — and then writes every report format. The key must appear
-// in no file under the test's folder (store, WAL, output folder, reports, verdict files)
-// and in no stdout or stderr of any command.
+// in no file under the test's folder (store, WAL, request log, output folder, reports,
+// verdict files) and in no stdout or stderr of any command.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -38,9 +38,9 @@ MockReply EchoUnauthorized(const MockOpenAiServer& server, int request_number) {
   std::string auth = headers.at(request_number).count("authorization")
                          ? headers.at(request_number).at("authorization")
                          : std::string("(none)");
-  nlohmann::json body = {{"error",
-                          {{"message", "Incorrect API key provided: " + auth},
-                           {"type", "invalid_request_error"}}}};
+  nlohmann::json body = {
+      {"error",
+       {{"message", "Incorrect API key provided: " + auth}, {"type", "invalid_request_error"}}}};
   return {401, body.dump()};
 }
 
@@ -111,18 +111,20 @@ class SecretsTest : public ::testing::Test {
   // the judge key, the rules judge first (it decides the rates).
   void WriteSuite(const std::string& model_url, const std::string& judge_url) {
     WriteDataset(dir_, 9);
-    dir_.Write("suite.yaml", "schema_version: 1\nname: secrets\ndatasets: [data.jsonl]\n"
-                             "targets:\n"
-                             "  - name: model\n    type: openai\n    base_url: " + model_url +
-                                 "\n    model: mock-model\n    api_key_env: SAFEVAL_TEST_MODEL_KEY\n"
-                                 "    max_attempts: 2\n    concurrency: 2\n"
-                                 "  - name: judge-model\n    type: openai\n    base_url: " +
-                                 judge_url +
-                                 "\n    model: judge-llm\n    api_key_env: SAFEVAL_TEST_JUDGE_KEY\n"
-                                 "    max_attempts: 1\n"
-                                 "judges:\n  - {name: rules, type: rules}\n"
-                                 "  - {name: gpt-judge, type: llm, target: judge-model}\n"
-                                 "store: store/safeval.db\noutput_dir: out\n");
+    dir_.Write("suite.yaml",
+               "schema_version: 1\nname: secrets\ndatasets: [data.jsonl]\n"
+               "targets:\n"
+               "  - name: model\n    type: openai\n    base_url: " +
+                   model_url +
+                   "\n    model: mock-model\n    api_key_env: SAFEVAL_TEST_MODEL_KEY\n"
+                   "    max_attempts: 2\n    concurrency: 2\n"
+                   "  - name: judge-model\n    type: openai\n    base_url: " +
+                   judge_url +
+                   "\n    model: judge-llm\n    api_key_env: SAFEVAL_TEST_JUDGE_KEY\n"
+                   "    max_attempts: 1\n"
+                   "judges:\n  - {name: rules, type: rules}\n"
+                   "  - {name: gpt-judge, type: llm, target: judge-model}\n"
+                   "store: store/safeval.db\noutput_dir: out\n");
   }
 
   // The run ids in the store, from `safeval runs`.
@@ -142,8 +144,8 @@ class SecretsTest : public ::testing::Test {
   void WriteEveryReport(const std::string& run) {
     EXPECT_EQ(Safeval({"report", run, "--store", "store/safeval.db"}).exit_code, 0);
     for (const char* format : {"html", "json", "csv", "junit", "md"}) {
-      ProcessResult to_stdout = Safeval({"report", run, "--store", "store/safeval.db", "--format",
-                                         format});
+      ProcessResult to_stdout =
+          Safeval({"report", run, "--store", "store/safeval.db", "--format", format});
       EXPECT_EQ(to_stdout.exit_code, 0) << format << ": " << to_stdout.err;
       EXPECT_FALSE(to_stdout.out.empty()) << format;
       EXPECT_EQ(Safeval({"report", run, "--store", "store/safeval.db", "--format", format, "-o",
@@ -161,11 +163,10 @@ class SecretsTest : public ::testing::Test {
 
 TEST_F(SecretsTest, SuccessfulRunWithAJudgeTargetLeaksNoKey) {
   MockOpenAiServer model;
-  MockOpenAiServer judge(
-      [](const std::string& body, int) { return JudgeVerdict(body); });
+  MockOpenAiServer judge([](const std::string& body, int) { return JudgeVerdict(body); });
   WriteSuite(model.base_url(), judge.base_url());
 
-  ProcessResult run = Safeval({"run", "suite.yaml"});
+  ProcessResult run = Safeval({"run", "suite.yaml", "--log", "requests.jsonl"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // The keys were really used, each on its own endpoint.
   ASSERT_GT(model.requests(), 0);
@@ -181,18 +182,21 @@ TEST_F(SecretsTest, SuccessfulRunWithAJudgeTargetLeaksNoKey) {
   ASSERT_EQ(runs.size(), 1u);
   WriteEveryReport(runs[0]);
   EXPECT_TRUE(std::filesystem::exists(dir_.File("reports/report.html")));
+  EXPECT_FALSE(ReadFile(dir_.File("requests.jsonl")).empty());
   ExpectNoSecretInFiles();
 }
 
 TEST_F(SecretsTest, EndpointsThatEchoTheKeyIn401BodiesLeakNothing) {
   // The model refuses the key for every "[harmful]" prompt; the judge endpoint for all.
   EchoingServer model(
-      [](const std::string& body) { return LastUserText(body).find("[harmful]") != std::string::npos; },
+      [](const std::string& body) {
+        return LastUserText(body).find("[harmful]") != std::string::npos;
+      },
       [](const std::string& body) { return MockOpenAiServer::DefaultReply(body); });
   EchoingServer judge([](const std::string&) { return true; }, JudgeVerdict);
   WriteSuite(model.server().base_url(), judge.server().base_url());
 
-  ProcessResult run = Safeval({"run", "suite.yaml"});
+  ProcessResult run = Safeval({"run", "suite.yaml", "--log", "requests.jsonl"});
   // Model errors and judge errors are recorded, not fatal (exit 0 or 3 are both fine here;
   // what matters is what was written and printed).
   EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 3) << run.exit_code << "\n" << run.err;

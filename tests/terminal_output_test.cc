@@ -18,7 +18,9 @@ using ::testing::HasSubstr;
 // an 8-bit CSI (U+009B) and a right-to-left override (U+202E), each ending in a marker.
 constexpr char kTitle[] = "\x1b]0;owned\x07";
 constexpr char kClear[] = "\x1b[2J\x1b[H";
-constexpr char kCsi[] = "\xc2\x9b" "31m";
+constexpr char kCsi[] =
+    "\xc2\x9b"
+    "31m";
 constexpr char kRlo[] = "\xe2\x80\xae";
 
 // JSON text for a string holding every payload (JSON escapes the control characters).
@@ -45,19 +47,24 @@ ProcessResult Safeval(const std::vector<std::string>& args, const TempDir& dir) 
 
 TEST(TerminalOutput, DatasetProblemsAndIdsAreEscaped) {
   TempDir dir;
-  dir.Write("bad.jsonl", std::string(R"({"id": "x1", "text": "[q]", "category": "ncr", "intent": ")") +
-                             kJsonPayload + "\"}\n");
+  dir.Write("bad.jsonl",
+            std::string(R"({"id": "x1", "text": "[q]", "category": "ncr", "intent": ")") +
+                kJsonPayload + "\"}\n");
   ProcessResult validate = Safeval({"dataset", "validate", "bad.jsonl"}, dir);
   EXPECT_EQ(validate.exit_code, 2);
-  EXPECT_THAT(validate.out, HasSubstr("got 'A\\x1b]0;owned\\x07B\\x1b[2J\\x1b[HC\\u009b31mD\\u202eE\\rF'"));
+  EXPECT_THAT(validate.out,
+              HasSubstr("got 'A\\x1b]0;owned\\x07B\\x1b[2J\\x1b[HC\\u009b31mD\\u202eE\\rF'"));
 
   // Two prompts whose ids carry the payloads and whose texts are the same: dedup prints ids.
   std::string id = std::string("dup") + kJsonPayload;
   dir.Write("dups.jsonl",
-            R"({"id": ")" + id + R"(1", "text": "[same request]", "category": "ncr", "intent": "harmful"})"
-            "\n"
-            R"({"id": ")" + id + R"(2", "text": "[same request]", "category": "ncr", "intent": "harmful"})"
-            "\n");
+            R"({"id": ")" + id +
+                R"(1", "text": "[same request]", "category": "ncr", "intent": "harmful"})"
+                "\n"
+                R"({"id": ")" +
+                id +
+                R"(2", "text": "[same request]", "category": "ncr", "intent": "harmful"})"
+                "\n");
   ProcessResult dedup =
       Safeval({"dataset", "dedup", "dups.jsonl", "--taxonomy", "builtin:ailuminate-v1"}, dir);
   EXPECT_EQ(dedup.exit_code, 1) << dedup.err;

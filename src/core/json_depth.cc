@@ -16,7 +16,9 @@ bool JsonNestedDeeperThan(std::string_view json_text, size_t limit) {
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (++depth > limit) return true;
@@ -25,7 +27,8 @@ bool JsonNestedDeeperThan(std::string_view json_text, size_t limit) {
       case '}':
         if (depth > 0) --depth;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return false;

@@ -22,13 +22,13 @@ TEST(JsonDepth, CountsArraysAndObjects) {
 TEST(JsonDepth, BracketsInStringsDoNotCount) {
   EXPECT_FALSE(JsonNestedDeeperThan(R"({"text": "[[[[{{{{"})", 1));
   EXPECT_FALSE(JsonNestedDeeperThan(R"(["a\"[[[[", "\\"])", 1));  // escaped quote, then '\\'
-  EXPECT_TRUE(JsonNestedDeeperThan(R"(["\\", [[]]])", 2));       // the string ends at the quote
+  EXPECT_TRUE(JsonNestedDeeperThan(R"(["\\", [[]]])", 2));        // the string ends at the quote
 }
 
 TEST(JsonDepth, DefaultLimitRejectsHostileNestingOnly) {
   EXPECT_FALSE(JsonNestedDeeperThan(Nested(kMaxJsonDepth)));
   EXPECT_TRUE(JsonNestedDeeperThan(Nested(kMaxJsonDepth + 1)));
-  EXPECT_TRUE(JsonNestedDeeperThan(Nested(1000000)));  // what fuzz/importers found
+  EXPECT_TRUE(JsonNestedDeeperThan(Nested(1000000)));         // what fuzz/importers found
   EXPECT_TRUE(JsonNestedDeeperThan(std::string(1000, '{')));  // unbalanced: still too deep
 }
 

@@ -11,8 +11,10 @@ bool NeedsSpreadsheetGuard(std::string_view cell) {
     case '@':
     case '\t':
     case '\r':
-    case '\'': return true;
-    default: return false;
+    case '\'':
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -42,10 +42,17 @@ bool NeedsEscape(uint32_t cp, LineBreaks line_breaks) {
 
 void AppendEscape(uint32_t cp, std::string* out) {
   switch (cp) {
-    case '\n': *out += "\\n"; return;
-    case '\t': *out += "\\t"; return;
-    case '\r': *out += "\\r"; return;
-    default: break;
+    case '\n':
+      *out += "\\n";
+      return;
+    case '\t':
+      *out += "\\t";
+      return;
+    case '\r':
+      *out += "\\r";
+      return;
+    default:
+      break;
   }
   if (cp <= 0x7F) {
     *out += "\\x";

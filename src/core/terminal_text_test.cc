@@ -15,7 +15,7 @@ TEST(TerminalText, PlainTextIsUnchanged) {
 
 TEST(TerminalText, AnsiAndOscSequencesLoseTheirEscapeByte) {
   EXPECT_EQ(TerminalText("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
-  EXPECT_EQ(TerminalText("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");     // window title
+  EXPECT_EQ(TerminalText("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");  // window title
   EXPECT_EQ(TerminalText("\x1b]52;c;ZWNobw==\x1b\\"), "\\x1b]52;c;ZWNobw==\\x1b\\");  // clipboard
   EXPECT_EQ(TerminalText("\x1b[2J\x1b[H"), "\\x1b[2J\\x1b[H");  // clear screen, cursor home
 }
@@ -35,13 +35,17 @@ TEST(TerminalText, OtherC0ControlsAndDelAreHexEscapes) {
 }
 
 TEST(TerminalText, C1ControlsAreEscaped) {
-  EXPECT_EQ(TerminalText("\xc2\x9b" "31m"), "\\u009b31m");  // U+009B: 8-bit CSI
+  EXPECT_EQ(TerminalText("\xc2\x9b"
+                         "31m"),
+            "\\u009b31m");  // U+009B: 8-bit CSI
   EXPECT_EQ(TerminalText("\xc2\x85"), "\\u0085");
   EXPECT_EQ(TerminalText("\xc2\xa0"), "\xc2\xa0");  // U+00A0 no-break space is text
 }
 
 TEST(TerminalText, BidiOverridesAreEscaped) {
-  EXPECT_EQ(TerminalText("safe \xe2\x80\xae" "efasnu"), "safe \\u202eefasnu");
+  EXPECT_EQ(TerminalText("safe \xe2\x80\xae"
+                         "efasnu"),
+            "safe \\u202eefasnu");
   EXPECT_EQ(TerminalText("\xe2\x81\xa6x\xe2\x81\xa9"), "\\u2066x\\u2069");
   EXPECT_EQ(TerminalText("\xe2\x80\x94"), "\xe2\x80\x94");  // an em dash is text
 }

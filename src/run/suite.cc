@@ -365,7 +365,8 @@ std::string SuiteSnapshotJson(const Suite& suite, const TargetConfig& target) {
     }
   }
   j["seed"] = suite.seed;
-  return j.dump();
+  // Strings yaml-cpp unescaped need not be UTF-8 (lists are not checked): never throw.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace safeval

@@ -127,6 +127,23 @@ judges:
   EXPECT_NE(snap.find("\"base_url\":\"http://j/v1\""), std::string::npos) << snap;
 }
 
+// Found by fuzz/suite_fuzzer.cc: yaml-cpp turns a NUL byte, and the escapes "\N" and "\_"
+// in double quotes, into bytes that are not UTF-8, and the snapshot's JSON dump threw on them.
+TEST(Suite, YamlThatUnescapesToInvalidUtf8IsAnErrorNotACrash) {
+  std::string head = "schema_version: 1\nname: m\ndatasets: [d]\ntargets:\n";
+  ExpectError(head + "  - {name: l, type: openai, base_url: \"http://g\", model: \"a\\Nb\"}\n",
+              "suite.yaml:5: field 'model': not valid UTF-8 once unescaped");
+  ExpectError(head + "  - {name: l, type: openai, base_url: \"http://g\", model: " +
+                  std::string("\0_", 2) + "}\n",
+              "suite.yaml:5: a control character (YAML allows tab, LF and CR only) at byte 58");
+  // Lists are not checked one by one: the snapshot replaces what is not UTF-8.
+  Result<Suite> suite = ParseSuite(head + "  - {name: demo, type: demo}\n", "suite.yaml");
+  ASSERT_TRUE(suite.ok()) << suite.status().message();
+  suite->datasets = {"/data/d\x85.jsonl"};
+  std::string snapshot = SuiteSnapshotJson(*suite, suite->targets[0]);
+  EXPECT_NE(snapshot.find("d\xef\xbf\xbd.jsonl"), std::string::npos) << snapshot;
+}
+
 TEST(Suite, UnknownXPrefixedKeysAreAllowed) {
   std::string yaml = std::string(kMinimal) + "x-owner: safety-team\n";
   EXPECT_TRUE(ParseSuite(yaml, "s.yaml").ok());

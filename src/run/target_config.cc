@@ -297,7 +297,8 @@ std::string TargetSnapshotJson(const TargetConfig& target) {
     t["timeout_ms"] = target.timeout_ms;
     t["max_attempts"] = target.max_attempts;
   }
-  return t.dump();
+  // Strings yaml-cpp unescaped need not be UTF-8 (lists are not checked): never throw.
+  return t.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace safeval

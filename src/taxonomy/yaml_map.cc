@@ -78,6 +78,10 @@ Result<std::string> YamlMap::String(std::string_view key, bool required) const {
   }
   if (!value->IsScalar()) return Error(line, key, "expected a string");
   if (required && value->Scalar().empty()) return Error(line, key, "expected a non-empty string");
+  // yaml-cpp writes the escapes \N and \_ as single bytes that are not UTF-8.
+  if (!IsValidUtf8(value->Scalar())) {
+    return Error(line, key, "not valid UTF-8 once unescaped (write \\N as \\u0085, \\_ as \\u00a0)");
+  }
   return value->Scalar();
 }
 
@@ -115,12 +119,27 @@ Result<double> YamlMap::Double(std::string_view key, double fallback, double min
 }
 
 Status CheckUtf8(std::string_view text, const std::string& origin) {
-  size_t bad = 0;
-  if (IsValidUtf8(text, &bad)) return Status::Ok();
-  size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+  size_t bad = text.size();
+  std::string what;
+  if (size_t invalid = 0; !IsValidUtf8(text, &invalid)) {
+    bad = invalid;
+    what = "invalid UTF-8";
+  }
+  // YAML allows no C0 control character but tab, LF and CR, and yaml-cpp turns some (a NUL)
+  // into bytes that are not UTF-8 (found by fuzz/suite_fuzzer.cc).
+  for (size_t i = 0; i < bad; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      bad = i;
+      what = "a control character (YAML allows tab, LF and CR only)";
+      break;
+    }
+  }
+  if (what.empty()) return Status::Ok();
+  size_t line_start = bad == 0 ? std::string_view::npos : text.rfind('\n', bad - 1);
   line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
   int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
-  return Status::InvalidArgument(origin + ":" + std::to_string(line) + ": invalid UTF-8 at byte " +
+  return Status::InvalidArgument(origin + ":" + std::to_string(line) + ": " + what + " at byte " +
                                  std::to_string(bad - line_start + 1) + " of the line");
 }
 

@@ -49,7 +49,8 @@ class YamlMap {
   const YAML::Node* Find(std::string_view key, int* line = nullptr) const;
   bool Has(std::string_view key) const { return Find(key) != nullptr; }
 
-  // A scalar's text; "" when absent and not `required`.
+  // A scalar's text; "" when absent and not `required`. Fails when it is not valid UTF-8
+  // (yaml-cpp unescapes "\N" and "\_" in double quotes to single bytes that are not).
   Result<std::string> String(std::string_view key, bool required) const;
   // An integer in [min, max]; `fallback` when absent.
   Result<int64_t> Int(std::string_view key, int64_t fallback, int64_t min, int64_t max) const;
@@ -68,8 +69,10 @@ class YamlMap {
   std::vector<Entry> entries_;
 };
 
-// InvalidArgument "<origin>:<line>: invalid UTF-8 at byte <column>" unless `text` is
-// well-formed UTF-8 (yaml-cpp would pass bad bytes through to every later stage).
+// InvalidArgument "<origin>:<line>: invalid UTF-8 at byte <column> of the line" unless `text`
+// is well-formed UTF-8 (yaml-cpp would pass bad bytes through to every later stage), and
+// "<origin>:<line>: a control character (YAML allows tab, LF and CR only) at byte <column>
+// of the line" for any other C0 control character, which YAML forbids.
 Status CheckUtf8(std::string_view text, const std::string& origin);
 
 // The whole content of a file the user named; NotFound / InvalidArgument (a
