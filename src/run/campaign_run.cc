@@ -1,7 +1,6 @@
 #include "run/campaign_run.h"
 
 #include <algorithm>
-#include <memory>
 #include <optional>
 
 #include "run/campaign_planner.h"
@@ -130,7 +129,6 @@ class StreamingBatches : public ItemSource {
   }
 
   int batches() const { return batches_; }
-  std::optional<BatchRecord>& last() { return last_; }
 
  private:
   Store& store_;
@@ -142,7 +140,6 @@ class StreamingBatches : public ItemSource {
   std::vector<int64_t> batch_;
   size_t next_ = 0;
   std::optional<BatchRecord> record_;
-  std::optional<BatchRecord> last_;
   int batches_ = 0;
 };
 
