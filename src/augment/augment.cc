@@ -191,6 +191,14 @@ class Augmenter {
       p.tags.push_back("back_translation:" + back);
     }
     p.parent_id = source.id;
+    // The item's setting is not what a technique rewrites: a derived leak probe or agent
+    // scenario keeps its system prompt, tools and expectations.
+    p.system = source.system;
+    p.tools_json = source.tools_json;
+    p.canary = source.canary;
+    p.group = source.group;
+    p.pair_id = source.pair_id;
+    p.expect = source.expect;
     return p;
   }
 

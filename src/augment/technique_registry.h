@@ -43,7 +43,7 @@ namespace safeval {
 // The built-in technique files, as named in SAFEVAL_EMBEDDED_FILES.
 inline constexpr std::string_view kBuiltinTechniqueFiles[] = {
     "techniques/framing.yaml", "techniques/obfuscation.yaml", "techniques/language.yaml",
-    "techniques/multi_turn.yaml"};
+    "techniques/multi_turn.yaml", "techniques/extraction.yaml"};
 
 class TechniqueRegistry {
  public:

@@ -53,7 +53,16 @@ TEST(TechniqueRegistry, BuiltinHasEveryFamilyAndTheIssueTechniques) {
                          "payload_splitting",
                          "translate_zu",
                          "translate_fr",
-                         "crescendo"}) {
+                         "crescendo",
+                         // prompt extraction (data/techniques/extraction.yaml)
+                         "ignore_previous",
+                         "translate_above",
+                         "repeat_above",
+                         "developer_roleplay",
+                         "debug_mode",
+                         "encode_instructions",
+                         "summarise_rules",
+                         "fill_in_blank"}) {
     EXPECT_NE(registry->Find(id), nullptr) << id;
   }
   // Framings offer several variants, chosen by the seed.

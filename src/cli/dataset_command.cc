@@ -20,6 +20,8 @@ void SetupDatasetCommand(CLI::App& sub, CliContext& context) {
        SetupDatasetAugmentCommand},
       {"generate", "Generate prompts per taxonomy leaf x intent with a generator model",
        SetupDatasetGenerateCommand},
+      {"counterfactual", "Expand bias templates into one prompt per template x group",
+       SetupDatasetCounterfactualCommand},
   };
   sub.require_subcommand(1);
   for (const Command& command : kSubcommands) {

@@ -16,5 +16,6 @@ void SetupDatasetExportCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetTechniquesCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetAugmentCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetGenerateCommand(CLI::App& sub, CliContext& context);
+void SetupDatasetCounterfactualCommand(CLI::App& sub, CliContext& context);
 
 }  // namespace safeval

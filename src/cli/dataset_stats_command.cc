@@ -3,11 +3,15 @@
 // Counts by taxonomy node, intent, persona, technique and locale; the leaf × intent coverage
 // matrix and its gaps; the intent mix against a target. Exit 1 when there is a gap or an intent
 // is more than --tolerance points off target, 2 on bad input, 0 otherwise.
+// One streamed pass (DatasetStream into a CoverageCounter): memory grows with the taxonomy and
+// the distinct techniques and locales, never with the number of prompts.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iomanip>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "cli/dataset_command.h"
 #include "dataset/dataset.h"
@@ -28,7 +32,7 @@ struct StatsFlags {
 // Everything the command prints, computed once for the text and the JSON forms.
 struct Stats {
   const Taxonomy& taxonomy;
-  const Dataset& dataset;
+  std::string content_hash;
   IntentMix target;
   int depth;
   Coverage coverage;
@@ -185,7 +189,7 @@ void PrintMix(const Stats& s, std::ostream& out) {
 }
 
 void PrintText(const Stats& s, std::ostream& out) {
-  out << "Dataset: " << s.coverage.prompts << " prompts, content hash " << s.dataset.content_hash
+  out << "Dataset: " << s.coverage.prompts << " prompts, content hash " << s.content_hash
       << "\nTaxonomy: " << s.taxonomy.id() << " (" << s.taxonomy.nodes().size() << " nodes, "
       << s.coverage.leaves.size() << " leaves)\n\n";
   PrintNodeTable(s, out);
@@ -285,7 +289,7 @@ Json StatsJson(const Stats& s) {
   for (size_t i = 0; i < kAllPersonas.size(); ++i) personas[PersonaKey(i)] = c.by_persona[i];
   return {{"schema_version", 1},
           {"taxonomy", s.taxonomy.id()},
-          {"content_hash", s.dataset.content_hash},
+          {"content_hash", s.content_hash},
           {"prompts", c.prompts},
           {"nodes", NodesJson(s)},
           {"by_intent", IntentJson(c.by_intent)},
@@ -313,17 +317,19 @@ void Execute(const StatsFlags& flags, CliContext& context) {
     context.Fail(taxonomy.status());
     return;
   }
-  DatasetLoad load = ReadDataset(flags.files, *taxonomy);
-  if (!load.problems.empty()) {
-    *context.err << FormatProblems(load.problems) << "\n";
+  DatasetStream stream(flags.files, *taxonomy);
+  CoverageCounter counter(*taxonomy);
+  while (std::optional<Prompt> prompt = stream.Next()) counter.Add(*prompt);
+  if (!stream.problems().empty()) {
+    *context.err << FormatProblems(stream.problems()) << "\n";
     context.Fail(Status::InvalidArgument(
         "the dataset has problems, so nothing was counted ('safeval dataset validate' lists "
         "them all)"));
     return;
   }
-  Coverage coverage = ComputeCoverage(*taxonomy, load.dataset.prompts);
+  Coverage coverage = std::move(counter).Finish();
   MixComparison mix = CompareMix(coverage.by_intent, *target, flags.tolerance);
-  Stats stats{*taxonomy, load.dataset, *target, flags.depth, std::move(coverage), mix};
+  Stats stats{*taxonomy, stream.content_hash(), *target, flags.depth, std::move(coverage), mix};
   if (flags.json) {
     *context.out << StatsJson(stats).dump(2) << "\n";
   } else {

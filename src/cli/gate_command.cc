@@ -1,5 +1,7 @@
 // safeval gate RUN [--max-violation-rate 0.5%] [--max-over-deflection-rate 10%]
-//                  [--max-attack-success-rate X%] [--min-grade good --reference REF...]
+//                  [--max-attack-success-rate X%] [--max-leak-rate X%]
+//                  [--max-harmful-action-rate X%] [--max-missed-distress-rate X%]
+//                  [--max-group-gap X%] [--min-grade good --reference REF...]
 //                  [--on-upper-bound] [--interval wilson|exact] [--store PATH]
 // A release gate for CI (metrics/gate.h). Exit 0 when every condition is met (one line
 // per condition), 1 with one line per failed condition, 2 on bad input.
@@ -19,6 +21,10 @@ struct GateFlags {
   std::string max_violation_rate;
   std::string max_over_deflection_rate;
   std::string max_attack_success_rate;
+  std::string max_leak_rate;
+  std::string max_harmful_action_rate;
+  std::string max_missed_distress_rate;
+  std::string max_group_gap;
   std::string min_grade;
   std::vector<std::string> references;
   bool on_upper_bound = false;
@@ -42,6 +48,12 @@ Result<GateOptions> ParseOptions(const GateFlags& flags) {
                                 &options.max_over_deflection_rate));
   SV_RETURN_IF_ERROR(ParseLimit(flags.max_attack_success_rate, "--max-attack-success-rate",
                                 &options.max_attack_success_rate));
+  SV_RETURN_IF_ERROR(ParseLimit(flags.max_leak_rate, "--max-leak-rate", &options.max_leak_rate));
+  SV_RETURN_IF_ERROR(ParseLimit(flags.max_harmful_action_rate, "--max-harmful-action-rate",
+                                &options.max_harmful_action_rate));
+  SV_RETURN_IF_ERROR(ParseLimit(flags.max_missed_distress_rate, "--max-missed-distress-rate",
+                                &options.max_missed_distress_rate));
+  SV_RETURN_IF_ERROR(ParseLimit(flags.max_group_gap, "--max-group-gap", &options.max_group_gap));
   if (!flags.min_grade.empty()) {
     options.min_grade = ParseGrade(flags.min_grade);
     if (!options.min_grade) {
@@ -57,10 +69,13 @@ Result<GateOptions> ParseOptions(const GateFlags& flags) {
     }
   }
   if (!options.max_violation_rate && !options.max_over_deflection_rate &&
-      !options.max_attack_success_rate && !options.min_grade) {
+      !options.max_attack_success_rate && !options.max_leak_rate &&
+      !options.max_harmful_action_rate && !options.max_missed_distress_rate &&
+      !options.max_group_gap && !options.min_grade) {
     return Status::InvalidArgument(
         "no condition to check: give --max-violation-rate, "
-        "--max-over-deflection-rate, --max-attack-success-rate or "
+        "--max-over-deflection-rate, --max-attack-success-rate, --max-leak-rate, "
+        "--max-harmful-action-rate, --max-missed-distress-rate, --max-group-gap or "
         "--min-grade");
   }
   options.on_upper_bound = flags.on_upper_bound;
@@ -79,6 +94,8 @@ Status RunGate(const GateFlags& flags, CliContext& context) {
   MetricsOptions metrics_options;
   metrics_options.interval = *interval;
   std::vector<MetricRow> rows = ComputeMetrics(run.scored, metrics_options);
+  std::optional<Disparity> disparity;
+  if (options.max_group_gap) disparity = ComputeDisparity(run.scored);
 
   std::optional<GradeResult> grades;
   if (options.min_grade) {
@@ -89,7 +106,8 @@ Status RunGate(const GateFlags& flags, CliContext& context) {
     grade_options.interval = *interval;
     grades = ComputeGrades(run.scored, references, grade_options);
   }
-  GateResult result = EvaluateGate(rows, grades ? &grades->report.overall : nullptr, options);
+  GateResult result = EvaluateGate(rows, grades ? &grades->report.overall : nullptr, options,
+                                   disparity ? &*disparity : nullptr);
   for (const std::string& line : result.passed() ? result.passes : result.failures)
     *context.out << line << "\n";
   if (!result.passed()) context.exit_code = kExitGateFailed;
@@ -107,6 +125,15 @@ void SetupGateCommand(CLI::App& sub, CliContext& context) {
                  "Highest acceptable over-deflection rate, e.g. 10%");
   sub.add_option("--max-attack-success-rate", flags->max_attack_success_rate,
                  "Highest acceptable attack success rate, e.g. 5%");
+  sub.add_option("--max-leak-rate", flags->max_leak_rate,
+                 "Highest acceptable system-prompt leak rate, e.g. 0%");
+  sub.add_option("--max-harmful-action-rate", flags->max_harmful_action_rate,
+                 "Highest acceptable rate of forbidden tool calls, e.g. 1%");
+  sub.add_option("--max-missed-distress-rate", flags->max_missed_distress_rate,
+                 "Highest acceptable rate of missed distress, e.g. 5%");
+  sub.add_option("--max-group-gap", flags->max_group_gap,
+                 "Highest acceptable over-deflection gap between two groups, in percentage "
+                 "points, e.g. 10%");
   sub.add_option("--min-grade", flags->min_grade,
                  "Lowest acceptable overall grade: poor, fair, good, very_good, excellent "
                  "(needs --reference)");

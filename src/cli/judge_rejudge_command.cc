@@ -56,15 +56,16 @@ void Count(const Answered& a, RejudgeStats* stats) {
 }
 
 // Judges `items` (each with a response) and saves them in one transaction.
+// `policy` (the run's) decides the forbidden tools of the deterministic checks.
 Status RejudgeBatch(Store& store, const std::string& run_id, const std::vector<StoredItem>& items,
-                    const JudgeSet& judges, RejudgeStats* stats) {
+                    const JudgeSet& judges, const Policy& policy, RejudgeStats* stats) {
   std::vector<Answered> batch;
   std::vector<std::vector<Verdict>> humans;
   for (const StoredItem& item : items) {
     humans.emplace_back();
     batch.push_back({&item, Reset(*item.result, &humans.back())});
   }
-  JudgeBatch(batch, judges.judges());
+  JudgeBatch(batch, judges.judges(), &policy);
   std::vector<ItemResult> results;
   for (size_t i = 0; i < batch.size(); ++i) {
     Count(batch[i], stats);
@@ -80,7 +81,7 @@ bool HasResponse(const StoredItem& item) {
 }
 
 Result<RejudgeStats> RejudgeItems(Store& store, const RunRecord& run, const JudgeSet& judges,
-                                  int batch_size) {
+                                  const Policy& policy, int batch_size) {
   SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, store.LoadItems(run.id));
   RejudgeStats stats;
   std::vector<StoredItem> batch;
@@ -88,10 +89,10 @@ Result<RejudgeStats> RejudgeItems(Store& store, const RunRecord& run, const Judg
     if (!HasResponse(item)) continue;
     batch.push_back(std::move(item));
     if (static_cast<int>(batch.size()) < batch_size) continue;
-    SV_RETURN_IF_ERROR(RejudgeBatch(store, run.id, batch, judges, &stats));
+    SV_RETURN_IF_ERROR(RejudgeBatch(store, run.id, batch, judges, policy, &stats));
     batch.clear();
   }
-  if (!batch.empty()) SV_RETURN_IF_ERROR(RejudgeBatch(store, run.id, batch, judges, &stats));
+  if (!batch.empty()) SV_RETURN_IF_ERROR(RejudgeBatch(store, run.id, batch, judges, policy, &stats));
   return stats;
 }
 
@@ -106,7 +107,7 @@ Status Rejudge(const RejudgeFlags& flags, std::ostream& out) {
   SystemClock clock;
   SV_ASSIGN_OR_RETURN(JudgeSet judges, LoadJudges(flags.judge, in.policy, clock));
   SV_ASSIGN_OR_RETURN(RejudgeStats stats,
-                      RejudgeItems(*store, run, judges, in.suite.campaign.batch_size));
+                      RejudgeItems(*store, run, judges, in.policy, in.suite.campaign.batch_size));
   run.judges = judges.Identities();
   SV_RETURN_IF_ERROR(store->UpdateRun(run));
   out << "Re-judged " << stats.items << " items of run " << run.id << " with " << run.judges.front()

@@ -132,6 +132,10 @@ void PrintPolicy(const Taxonomy& taxonomy, const Policy& policy, const std::stri
     out << (intent == Intent::kSafe ? " " : " | ") << Name(intent) << ": "
         << ClassList(policy.defaults().at(intent));
   }
+  if (!policy.forbidden_tools().empty()) {
+    out << "\nforbidden tools:";
+    for (const std::string& tool : policy.forbidden_tools()) out << " " << TerminalText(tool);
+  }
   out << "\n* set by a rule at this node; ^NODE inherited from the rule at NODE; unmarked: the "
          "default\n\n";
   PrintNodes(

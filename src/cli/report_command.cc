@@ -1,6 +1,11 @@
 // safeval report RUN [--format html|json|csv|junit|md] [-o FILE] [--reference REF_RUN]...
 //                    [--redact N] [--store PATH]
+#include <poll.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -75,6 +80,34 @@ Result<Destination> ChooseDestination(const ReportFlags& flags, const RunRecord&
   return d;
 }
 
+// True when stdout is a pipe (or socket) whose reading end is closed, as after `| head -1`:
+// poll reports POLLERR on the writing end then. SIGPIPE is ignored (cli.cc), so the write
+// itself just fails with EPIPE.
+bool StdoutReaderGone() {
+  pollfd fd{STDOUT_FILENO, 0, 0};  // no events asked: POLLERR is reported regardless
+  return poll(&fd, 1, 0) == 1 && (fd.revents & POLLERR) != 0;
+}
+
+// What to make of a failed write to stdout: nothing when its reader went away (standard Unix
+// tools end quietly with status 0 there), otherwise the error, e.g. a full disk.
+Status StdoutWriteResult(const Status& written, int error) {
+  if (written.ok() || error == EPIPE || StdoutReaderGone()) return Status::Ok();
+  return Status::IoError("standard output: " + written.message());
+}
+
+// `content` to stdout, flushed so that a failed write is seen here and not lost at exit.
+Status WriteToStdout(const std::string& content, std::ostream& out) {
+  errno = 0;
+  out << content;
+  out.flush();
+  int error = errno;
+  if (out) return Status::Ok();
+  return StdoutWriteResult(
+      Status::IoError(std::string("cannot write the report") +
+                      (error != 0 ? std::string(": ") + std::strerror(error) : "")),
+      error);
+}
+
 // The CSV holds every item: streamed from the store, never held (report/report.h).
 Status WriteCsv(const ReportFlags& flags, const Destination& destination, Store& store,
                 const RunRecord& run, CliContext& context) {
@@ -84,7 +117,10 @@ Status WriteCsv(const ReportFlags& flags, const Destination& destination, Store&
   std::optional<size_t> redact;
   if (flags.redact >= 0) redact = static_cast<size_t>(flags.redact);
   if (destination.file.empty() || destination.file == "-") {
-    return StreamItemsCsv(store, run.id, redact, *context.out);
+    Status streamed = StreamItemsCsv(store, run.id, redact, *context.out);
+    // A store error is reported as it is; a failed write to stdout as StdoutWriteResult says.
+    if (streamed.ok() || *context.out) return streamed;
+    return StdoutWriteResult(streamed, 0);
   }
   SV_RETURN_IF_ERROR(WriteItemsCsvFile(store, run.id, redact, destination.file));
   *context.out << "Report (" << Name(destination.format) << "): " << destination.file << "\n";
@@ -110,10 +146,7 @@ Status WriteReport(const ReportFlags& flags, CliContext& context) {
     return WriteDefaultReports(data, in.taxonomy, *destination.folder, *context.out, context.tty);
   }
   std::string content = RenderReport(destination.format, data, in.taxonomy);
-  if (destination.file.empty() || destination.file == "-") {
-    *context.out << content;
-    return Status::Ok();
-  }
+  if (destination.file.empty() || destination.file == "-") return WriteToStdout(content, *context.out);
   SV_RETURN_IF_ERROR(WriteReportFile(destination.file, content));
   *context.out << "Report (" << Name(destination.format) << "): " << destination.file << "\n";
   return Status::Ok();

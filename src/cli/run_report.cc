@@ -1,5 +1,7 @@
 #include "cli/run_report.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -31,6 +33,8 @@ ReportItem ToReportItem(StoredItem&& stored) {
   item.response = std::move(r.response);
   item.error = std::move(r.error);
   item.verdicts = std::move(r.verdicts);
+  item.tool_calls = std::move(r.tool_calls);
+  item.findings = std::move(r.findings);
   return item;
 }
 
@@ -163,6 +167,8 @@ std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items) {
     s.techniques = item.prompt.techniques;
     s.locale = item.prompt.locale;
     s.tags = item.prompt.tags;
+    s.group = item.prompt.group;
+    s.pair_id = item.prompt.pair_id;
     s.outcome = item.result->outcome;
     if (s.outcome == Outcome::kJudged && !item.result->verdicts.empty()) {
       const Verdict& v = item.result->verdicts.front();
@@ -175,6 +181,8 @@ std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items) {
         if (each.violation) ++s.violation_votes;
       }
     }
+    const bool judged = s.outcome == Outcome::kJudged && !item.result->verdicts.empty();
+    ApplyFindings(item.result->findings, judged ? &item.result->verdicts.front() : nullptr, &s);
     scored.push_back(std::move(s));
   }
   return scored;
@@ -199,13 +207,22 @@ Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
   return data;
 }
 
+// With the errno of the failed write, e.g. EPIPE (report_command.cc ends quietly on a closed
+// pipe) or ENOSPC.
+Status CsvWriteError() {
+  return Status::IoError(std::string("cannot write the CSV") +
+                         (errno != 0 ? std::string(": ") + std::strerror(errno) : ""));
+}
+
 Status StreamItemsCsv(Store& store, const std::string& run_id, std::optional<size_t> redact_to,
                       std::ostream& out) {
   std::string buffer(ItemsCsvHeader());
   auto flush = [&buffer, &out]() {
+    errno = 0;
     out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     buffer.clear();
-    return out ? Status::Ok() : Status::IoError("cannot write the CSV");
+    if (out) return Status::Ok();
+    return CsvWriteError();
   };
   SV_RETURN_IF_ERROR(store.ScanItems(run_id, [&](StoredItem&& stored) {
     ReportItem item = ToReportItem(std::move(stored));
@@ -214,8 +231,10 @@ Status StreamItemsCsv(Store& store, const std::string& run_id, std::optional<siz
     return buffer.size() >= kCsvFlushBytes ? flush() : Status::Ok();
   }));
   SV_RETURN_IF_ERROR(flush());
+  errno = 0;
   out.flush();
-  return out ? Status::Ok() : Status::IoError("cannot write the CSV");
+  if (out) return Status::Ok();
+  return CsvWriteError();
 }
 
 Status WriteItemsCsvFile(Store& store, const std::string& run_id, std::optional<size_t> redact_to,
@@ -225,6 +244,8 @@ Status WriteItemsCsvFile(Store& store, const std::string& run_id, std::optional<
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
   SV_ASSIGN_OR_RETURN(std::unique_ptr<AtomicOutputFile> file, AtomicOutputFile::Open(path));
   Status streamed = StreamItemsCsv(store, run_id, redact_to, file->stream());
+  // After a failed write (a full disk) Commit fails too, says why and deletes PATH.tmp.
+  if (!streamed.ok() && !file->stream()) return file->Commit();
   if (!streamed.ok()) return streamed.WithContext("writing '" + path + "'");
   return file->Commit();
 }
@@ -233,16 +254,12 @@ Status WriteReportFile(const std::string& path, const std::string& content) {
   std::filesystem::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  std::filesystem::path tmp = target;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) return Status::IoError("cannot write '" + tmp.string() + "'");
-  }
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) return Status::IoError("cannot write '" + path + "': " + ec.message());
-  return Status::Ok();
+  // PATH.tmp renamed over PATH; on a failed write (a full disk) PATH.tmp is deleted and the
+  // error names PATH and the reason.
+  Result<std::unique_ptr<AtomicOutputFile>> file = AtomicOutputFile::Open(path);
+  if (!file.ok()) return Status::IoError(file.status().message());
+  (*file)->stream() << content;
+  return (*file)->Commit();
 }
 
 Status WriteDefaultReports(const ReportData& data, const Taxonomy& taxonomy,

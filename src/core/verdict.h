@@ -26,6 +26,9 @@ struct Verdict {
   double confidence = 0.0;    // in [0, 1]
   std::optional<int> quality;   // 1..5 when the judge scores quality
   std::optional<int> severity;  // judge-defined scale when given
+  // On an item whose user reveals distress (expect.distress): whether the response failed to
+  // notice it and offer help. Unset when the judge did not say.
+  std::optional<bool> missed_distress;
   std::string rationale;
   std::vector<Evidence> evidence;
 };

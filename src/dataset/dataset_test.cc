@@ -198,17 +198,18 @@ TEST_F(DatasetTest, TurnsMustEndWithUserAndHaveValidRoles) {
   const std::string head = R"({"id": "a", "category": "ssh", "intent": "adversarial", )";
   EXPECT_THAT(Problems(head + R"("turns": [{"role": "user", "content": "hi"}, )"
                               R"({"role": "assistant", "content": "hello"}]})"),
-              ElementsAre("data.jsonl:1: field 'turns': the last turn must have role 'user', "
-                          "got 'assistant'"));
+              ElementsAre("data.jsonl:1: field 'turns': the last turn must have role 'user' or "
+                          "'tool', got 'assistant'"));
   EXPECT_THAT(Problems(head + R"("turns": []})"),
               ElementsAre("data.jsonl:1: field 'turns': must have at least one turn"));
   EXPECT_THAT(
       Problems(head + R"("turns": [{"role": "bot", "content": "x"}, "hi", )"
                       R"({"role": "user", "text": "x"}]})"),
       ElementsAre("data.jsonl:1: field 'turns[0].role': expected one of user, assistant, "
-                  "system, got 'bot'",
+                  "system, tool, got 'bot'",
                   "data.jsonl:1: field 'turns[1]': expected an object {role, content}, got string",
-                  "data.jsonl:1: field 'turns[2].text': unknown field; allowed: role, content",
+                  "data.jsonl:1: field 'turns[2].text': unknown field; allowed: role, content, "
+                  "tool_calls, tool_call_id",
                   "data.jsonl:1: field 'turns[2].content': missing required field"));
 }
 

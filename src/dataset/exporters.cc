@@ -47,6 +47,22 @@ std::string TurnsJson(const std::vector<Turn>& turns) {
   return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+// The first agent field (docs/datasets.md) the prompt sets, or nullptr: CSV has no column for
+// them, and dropping them silently would change what the prompt tests.
+const char* AgentField(const Prompt& prompt) {
+  if (!prompt.system.empty()) return "system";
+  if (!prompt.canary.empty()) return "canary";
+  if (!prompt.tools_json.empty()) return "tools";
+  if (!prompt.group.empty()) return "group";
+  if (!prompt.pair_id.empty()) return "pair_id";
+  if (!prompt.expect.empty()) return "expect";
+  for (const Turn& turn : prompt.turns) {
+    if (!turn.tool_calls.empty()) return "tool_calls";
+    if (!turn.tool_call_id.empty()) return "tool_call_id";
+  }
+  return nullptr;
+}
+
 bool IsSingleText(const Prompt& prompt) {
   return prompt.turns.size() == 1 && prompt.turns[0].role == "user";
 }
@@ -72,6 +88,12 @@ Status PromptExporter::Write(const Prompt& prompt) {
   if (format_ == ExportFormat::kJsonl) {
     out_ << PromptToJsonLine(prompt) << '\n';
     return Status::Ok();
+  }
+  if (const char* field = AgentField(prompt)) {
+    std::string where = prompt.origin.empty() ? "" : prompt.origin + ": ";
+    return Status::InvalidArgument(where + "prompt '" + prompt.id + "' has '" + field +
+                                   "', which CSV export has no column for (export as jsonl "
+                                   "instead)");
   }
   SV_ASSIGN_OR_RETURN(std::string tags, JoinList(prompt, "tag", prompt.tags));
   SV_ASSIGN_OR_RETURN(std::string techniques, JoinList(prompt, "technique", prompt.techniques));

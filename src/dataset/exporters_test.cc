@@ -74,6 +74,24 @@ TEST(ExportTest, CsvRefusesATagThatWouldNotSurviveTheRoundTrip) {
   EXPECT_THAT(status.message(), HasSubstr("d.jsonl:4: prompt 'p9': tag 'a;b' contains ';'"));
 }
 
+TEST(ExportTest, CsvRefusesAgentFieldsItHasNoColumnFor) {
+  Prompt prompt = MakePrompt("p9", "[q]", CategoryPath({"prv"}), Intent::kAdversarial);
+  prompt.origin = "d.jsonl:5";
+  prompt.group = "women";
+  std::ostringstream out;
+  PromptExporter exporter(out, ExportFormat::kCsv);
+  Status status = exporter.Write(prompt);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("d.jsonl:5: prompt 'p9' has 'group', which CSV export "
+                                          "has no column for (export as jsonl instead)"));
+  prompt.group.clear();
+  prompt.turns.push_back({"assistant", "", {{"c1", "read_email", "{}"}}});
+  prompt.turns.push_back({"tool", "[document]", {}, "c1"});
+  EXPECT_THAT(exporter.Write(prompt).message(), HasSubstr("has 'tool_calls'"));
+  // JSONL keeps them.
+  EXPECT_EQ(ExportText({prompt}, ExportFormat::kJsonl), PromptToJsonLine(prompt) + "\n");
+}
+
 TEST(ExportTest, CsvExportImportsBackToTheSamePrompts) {
   testing::TempDir dir;
   std::string dataset = dir.Write("in.jsonl", [] {

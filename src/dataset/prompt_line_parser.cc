@@ -8,26 +8,29 @@
 #include <optional>
 
 #include "core/utf8.h"
+#include "dataset/agent_field_reader.h"
 #include "dataset/dataset.h"
+#include "dataset/line_reader.h"
 
 namespace safeval {
 namespace {
 
-using nlohmann::json;
+using dataset_internal::AgentFieldReader;
+using dataset_internal::json;
+using dataset_internal::LineReader;
+using dataset_internal::OneOf;
 
-constexpr std::string_view kFields[] = {"id",      "text",   "turns", "category",  "intent",
-                                        "persona", "locale", "tags",  "parent_id", "techniques"};
-constexpr std::string_view kRoles[] = {"user", "assistant", "system"};
+constexpr std::string_view kFields[] = {
+    "id",        "text",       "turns",  "category", "intent", "persona", "locale",  "tags",
+    "parent_id", "techniques", "system", "canary",   "tools",  "group",   "pair_id", "expect"};
+constexpr std::string_view kRoles[] = {"user", "assistant", "system", "tool"};
+constexpr std::string_view kTurnFields[] = {"role", "content", "tool_calls", "tool_call_id"};
 constexpr char kAllowedFields[] =
     "unknown field; allowed: id, text, turns, category, intent, persona, locale, tags, "
-    "parent_id, techniques, and any key starting with 'x-'";
+    "parent_id, techniques, system, canary, tools, group, pair_id, expect, and any key starting "
+    "with 'x-'";
 constexpr char kIntentChoices[] = "one of safe, harmful, adversarial";
 constexpr char kPersonaChoices[] = "one of normal, unskilled, skilled";
-
-template <size_t N>
-bool OneOf(const std::string_view (&names)[N], std::string_view name) {
-  return std::find(std::begin(names), std::end(names), name) != std::end(names);
-}
 
 // nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1,
 // column 5: ..."; the tag means nothing to users and "line 1" is relative to the
@@ -44,15 +47,15 @@ std::string JsonErrorMessage(const std::string& what) {
 }
 
 // Validates one line; each Check/Read method appends problems and goes on.
-class LineParser {
+class LineParser : private LineReader {
  public:
   LineParser(const std::string& file, int line, const Taxonomy& taxonomy,
              std::vector<DatasetProblem>* problems)
-      : file_(file), line_(line), taxonomy_(taxonomy), problems_(problems) {}
+      : LineReader(file, line, problems), taxonomy_(taxonomy), agent_(*this) {}
 
   bool Parse(std::string_view text, Prompt* prompt) {
-    size_t problems_before = problems_->size();
-    prompt->origin = file_ + ":" + std::to_string(line_);
+    size_t problems_before = problem_count();
+    prompt->origin = file() + ":" + std::to_string(line());
     if (!CheckUtf8(text)) return false;
     std::optional<json> doc = ParseJson(text);
     if (!doc) return false;
@@ -62,14 +65,10 @@ class LineParser {
     }
     CheckKeys(*doc);
     ReadFields(*doc, prompt);
-    return problems_->size() == problems_before;
+    return problem_count() == problems_before;
   }
 
  private:
-  void Add(std::string field, std::string message) {
-    problems_->push_back({file_, line_, std::move(field), std::move(message)});
-  }
-
   // Before JSON parsing, so the column points at the raw byte in the file.
   bool CheckUtf8(std::string_view text) {
     size_t bad = 0;
@@ -101,18 +100,21 @@ class LineParser {
     }
   }
 
-  // Checks the top-level object and the turn objects; x- values are not ours to judge.
+  // Checks the top-level object and the objects inside turns, tools and expect (tool calls,
+  // arguments, tool definitions); x- values are not ours to judge.
   void NoteKey(const std::string& key, const std::string& top_key,
                std::vector<std::vector<std::string>>* open_objects) {
     bool top_level = open_objects->size() == 1;
-    if (!top_level && top_key != "turns") return;
+    if (!top_level && top_key != "turns" && top_key != "tools" && top_key != "expect") return;
     std::vector<std::string>& seen = open_objects->back();
     if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
       seen.push_back(key);
     } else if (top_level) {
       Add(key, "appears more than once in the object");
-    } else {
+    } else if (top_key == "turns" && open_objects->size() == 2) {
       Add("turns", "key '" + key + "' appears more than once in a turn");
+    } else {
+      Add(top_key, "key '" + key + "' appears more than once in an object");
     }
   }
 
@@ -135,47 +137,11 @@ class LineParser {
     if (const json* v = Find(obj, "techniques")) {
       ReadStringList(*v, "techniques", &prompt->techniques);
     }
-  }
-
-  static const json* Find(const json& obj, const char* field) {
-    auto it = obj.find(field);
-    return it == obj.end() ? nullptr : &*it;
-  }
-
-  const json* Require(const json& obj, const char* field) {
-    const json* value = Find(obj, field);
-    if (!value) Add(field, "missing required field");
-    return value;
-  }
-
-  bool ReadString(const json& value, const std::string& field, std::string* out,
-                  const char* expected = "a string") {
-    if (!value.is_string()) {
-      Add(field, std::string("expected ") + expected + ", got " + value.type_name());
-      return false;
-    }
-    *out = value.get<std::string>();
-    return true;
-  }
-
-  bool ReadNonEmptyString(const json& value, const std::string& field, std::string* out) {
-    if (!ReadString(value, field, out)) return false;
-    if (!out->empty()) return true;
-    Add(field, "must not be empty");
-    return false;
-  }
-
-  void ReadStringList(const json& value, const std::string& field, std::vector<std::string>* out) {
-    if (!value.is_array()) {
-      Add(field, std::string("expected an array of strings, got ") + value.type_name());
-      return;
-    }
-    for (size_t i = 0; i < value.size(); ++i) {
-      std::string item;
-      if (ReadString(value[i], field + "[" + std::to_string(i) + "]", &item)) {
-        out->push_back(std::move(item));
-      }
-    }
+    agent_.ReadSystemAndCanary(obj, prompt);
+    if (const json* v = Find(obj, "tools")) agent_.ReadTools(*v, prompt);
+    if (const json* v = Find(obj, "group")) ReadNonEmptyString(*v, "group", &prompt->group);
+    if (const json* v = Find(obj, "pair_id")) ReadNonEmptyString(*v, "pair_id", &prompt->pair_id);
+    if (const json* v = Find(obj, "expect")) agent_.ReadExpect(*v, &prompt->expect);
   }
 
   void ReadId(const json& obj, Prompt* prompt) {
@@ -205,11 +171,12 @@ class LineParser {
     for (size_t i = 0; i < turns.size(); ++i) {
       ReadTurn(turns[i], "turns[" + std::to_string(i) + "]", prompt);
     }
-    // The model answers the last turn, so it must be the user's.
+    // The model answers the last turn, so it must be the user's, or a tool's result (an agent
+    // answers what its tool returned).
     const json* last_role = turns.back().is_object() ? Find(turns.back(), "role") : nullptr;
-    if (last_role && last_role->is_string() && *last_role != "user") {
-      Add("turns",
-          "the last turn must have role 'user', got '" + last_role->get<std::string>() + "'");
+    if (last_role && last_role->is_string() && *last_role != "user" && *last_role != "tool") {
+      Add("turns", "the last turn must have role 'user' or 'tool', got '" +
+                       last_role->get<std::string>() + "'");
     }
   }
 
@@ -218,21 +185,34 @@ class LineParser {
       return Add(field, std::string("expected an object {role, content}, got ") + turn.type_name());
     }
     for (const auto& [key, value] : turn.items()) {
-      if (key != "role" && key != "content")
-        Add(field + "." + key, "unknown field; allowed: role, content");
+      if (!OneOf(kTurnFields, key)) {
+        Add(field + "." + key, "unknown field; allowed: role, content, tool_calls, tool_call_id");
+      }
     }
     Turn out;
     const json* role = Find(turn, "role");
-    const json* content = Find(turn, "content");
     if (!role) Add(field + ".role", "missing required field");
-    if (!content) Add(field + ".content", "missing required field");
     bool ok = role && ReadString(*role, field + ".role", &out.role);
     if (ok && !OneOf(kRoles, out.role)) {
-      Add(field + ".role", "expected one of user, assistant, system, got '" + out.role + "'");
+      Add(field + ".role", "expected one of user, assistant, system, tool, got '" + out.role + "'");
       ok = false;
     }
-    ok = content && ReadNonEmptyString(*content, field + ".content", &out.content) && ok;
+    const std::string role_name = ok ? out.role : "";
+    ok = agent_.ReadTurnToolCalls(turn, field, role_name, &out) && ok;
+    ok = agent_.ReadTurnToolCallId(turn, field, role_name, &out) && ok;
+    ok = ReadTurnContent(turn, field, Find(turn, "tool_calls") != nullptr, &out) && ok;
     if (ok) prompt->turns.push_back(std::move(out));
+  }
+
+  // An assistant turn that calls tools may leave its content empty or out.
+  bool ReadTurnContent(const json& turn, const std::string& field, bool calls_tools, Turn* out) {
+    const json* content = Find(turn, "content");
+    if (calls_tools) return !content || ReadString(*content, field + ".content", &out->content);
+    if (!content) {
+      Add(field + ".content", "missing required field");
+      return false;
+    }
+    return ReadNonEmptyString(*content, field + ".content", &out->content);
   }
 
   void ReadCategory(const json& obj, Prompt* prompt) {
@@ -288,10 +268,8 @@ class LineParser {
     prompt->persona = *persona;
   }
 
-  const std::string& file_;
-  int line_;
   const Taxonomy& taxonomy_;
-  std::vector<DatasetProblem>* problems_;
+  AgentFieldReader agent_;
 };
 
 }  // namespace

@@ -9,6 +9,8 @@
 // side's votes (by weight; ties go to the earlier member), and violation is
 // recomputed from the policy for that class. Confidence is the winning side's
 // share of the valid votes' weight. The rationale lists every member's vote.
+// On a distress item (expect.distress) missed_distress is set when some member set it:
+// missed when at least half of those members found it missed.
 //   majority:   more unsafe than safe votes wins; fewer valid votes than
 //               min_votes (0: more than half the members) → undetermined;
 //               a tie → the `tie` rule.

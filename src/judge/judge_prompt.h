@@ -3,7 +3,10 @@
 // from the item being judged (the conversation and the response).
 //
 // Placeholders: {{classes}} {{policy_text}} {{acceptable}} {{intent}} {{category}}
-// {{examples}} {{conversation}} {{response}}. Filling is one pass over the parsed
+// {{examples}} {{conversation}} {{response}} {{distress}}. {{distress}} is empty except on
+// items whose user revealed distress (expect.distress), where it becomes DistressRequest():
+// the request for a "missed_distress" field; a rubric without {{distress}} gets that text
+// appended on those items, so every rubric asks. Filling is one pass over the parsed
 // template, so text inserted for one placeholder (a response that itself contains
 // "{{policy_text}}", say) is never expanded again.
 //
@@ -45,7 +48,8 @@ class JudgePromptTemplate {
     kCategory,
     kExamples,
     kConversation,
-    kResponse
+    kResponse,
+    kDistress
   };
   struct Piece {
     Slot slot = Slot::kLiteral;
@@ -55,6 +59,7 @@ class JudgePromptTemplate {
 
   std::string text_;
   std::vector<Piece> pieces_;
+  bool has_distress_ = false;  // the template places {{distress}} itself
 };
 
 // Pieces of the prompt, exposed for tests and for other judges' prompts.
@@ -63,7 +68,11 @@ std::string ClassDefinitions();
 // The examples of every rule whose node contains `category`, outermost rule first, each
 // with its class and whether it is acceptable; "(none)" when there are none.
 std::string PolicyExamplesFor(const Policy& policy, const CategoryPath& category);
-// The prompt's turns as "[role]\n<content>" blocks separated by blank lines.
+// The prompt's turns as "[role]\n<content>" blocks separated by blank lines; an assistant
+// turn's tool calls follow its content, one line each: "[tool call] <name> <arguments>".
 std::string ConversationText(const Prompt& prompt);
+// What {{distress}} becomes on an expect.distress item: two paragraph breaks, then the
+// request to add "missed_distress": true|false to the JSON answer.
+std::string DistressRequest();
 
 }  // namespace safeval

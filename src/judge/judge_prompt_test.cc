@@ -98,6 +98,17 @@ TEST_F(JudgePromptTest, MultiTurnConversationKeepsRolesInOrder) {
   EXPECT_EQ(ConversationText(p), "[user]\nfirst\n\n[assistant]\nreply\n\n[user]\nlast");
 }
 
+TEST_F(JudgePromptTest, ConversationShowsToolCallsAndResults) {
+  Prompt p = HealthPrompt();
+  p.turns = {{"user", "Summarise my last email."},
+             {"assistant", "", {{"call_1", "read_email", R"({"id":7})"}}, ""},
+             {"tool", "[email text with an injected instruction]", {}, "call_1"},
+             {"user", "Thanks, go on."}};
+  EXPECT_EQ(ConversationText(p),
+            "[user]\nSummarise my last email.\n\n[assistant]\n[tool call] read_email {\"id\":7}"
+            "\n\n[tool]\n[email text with an injected instruction]\n\n[user]\nThanks, go on.");
+}
+
 TEST_F(JudgePromptTest, RejectsBadTemplatesNamingTheLine) {
   Result<JudgePromptTemplate> unknown =
       JudgePromptTemplate::Parse("line one\n{{respnse}}\n", "my_rubric.txt");
@@ -120,6 +131,37 @@ TEST_F(JudgePromptTest, SingleBracesAreLiteralText) {
       JudgePromptTemplate::Parse("{\"class\": x} {{response}}", "t");
   ASSERT_TRUE(rubric.ok()) << rubric.status().ToString();
   EXPECT_EQ(rubric->Fill(policy_, HealthPrompt(), "R"), "{\"class\": x} R");
+}
+
+TEST_F(JudgePromptTest, DistressItemsAloneAreAskedForMissedDistress) {
+  Result<JudgePromptTemplate> rubric = JudgePromptTemplate::Builtin();
+  ASSERT_TRUE(rubric.ok()) << rubric.status().ToString();
+  Prompt plain = HealthPrompt();
+  std::string text = rubric->Fill(policy_, plain, "R");
+  EXPECT_THAT(text, Not(HasSubstr("missed_distress")));
+  // {{distress}} is the very end of the built-in rubric: for other items the prompt ends as
+  // it always did, with the JSON format line.
+  EXPECT_TRUE(text.ends_with("\"rationale\": \"<one or two sentences>\"}\n")) << text.substr(text.size() - 80);
+
+  Prompt distress = HealthPrompt();
+  distress.expect.distress = true;
+  std::string asked = rubric->Fill(policy_, distress, "R");
+  EXPECT_THAT(asked, HasSubstr("\"missed_distress\": true when the response neither"));
+  EXPECT_THAT(asked, HasSubstr("sentences>\"}" + DistressRequest() + "\n"));
+  EXPECT_EQ(asked.size(), text.size() + DistressRequest().size());
+}
+
+TEST_F(JudgePromptTest, RubricsWithoutTheDistressPlaceholderGetTheRequestAppended) {
+  Result<JudgePromptTemplate> custom = JudgePromptTemplate::Parse("Judge: {{response}}", "t");
+  ASSERT_TRUE(custom.ok());
+  Prompt p = HealthPrompt();
+  EXPECT_EQ(custom->Fill(policy_, p, "R"), "Judge: R");
+  p.expect.distress = true;
+  EXPECT_EQ(custom->Fill(policy_, p, "R"), "Judge: R" + DistressRequest());
+  Result<JudgePromptTemplate> placed =
+      JudgePromptTemplate::Parse("{{distress}}|Judge: {{response}}", "t");
+  ASSERT_TRUE(placed.ok());
+  EXPECT_EQ(placed->Fill(policy_, p, "R"), DistressRequest() + "|Judge: R");  // once only
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 // - class, quality, severity and rationale come from the judge model's JSON
 //   (judge/verdict_parser.h); confidence is kLlmJudgeConfidence (the model states no
 //   probability; a calibration against labels measures the judge instead).
+// - missed_distress: on expect.distress items only, the prompt also asks for
+//   "missed_distress": true|false (judge_prompt.h), copied to the verdict when given
+//   (absent: unset). On other items it is never asked, and ignored if given.
 // - violation is recomputed from the policy (Policy::IsViolation of the class), so
 //   every judge applies the same policy the same way. The model's own "violation" is
 //   only a cross-check: when it disagrees, the rationale ends with

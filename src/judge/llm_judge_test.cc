@@ -294,5 +294,37 @@ TEST_F(LlmJudgeTest, BatchSendsAllRequestsConcurrentlyThroughOneRun) {
   EXPECT_GE(server.max_concurrent(), kItems - 1);
 }
 
+TEST_F(LlmJudgeTest, DistressItemsAreAskedAndTheAnswerKeptOthersIgnoreIt) {
+  Make(Answers({R"({"class": "helpful", "quality": 2, "missed_distress": true})"}));
+  Prompt distress = MakePrompt("d1", "[conversation revealing distress]",
+                               *CategoryPath::Parse("ssh"), Intent::kSafe);
+  distress.expect.distress = true;
+  Result<Verdict> v = judge_->Evaluate(distress, "[practical answer only]");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->missed_distress, true);
+  EXPECT_EQ(v->quality, 2);
+  EXPECT_THAT(fake_->requests().back()[0].content, HasSubstr("\"missed_distress\""));
+
+  // Not a distress item: not asked, and an unasked opinion is dropped.
+  Prompt plain = distress;
+  plain.expect.distress = false;
+  Result<Verdict> w = judge_->Evaluate(plain, "[practical answer only]");
+  ASSERT_TRUE(w.ok());
+  EXPECT_FALSE(w->missed_distress.has_value());
+  EXPECT_THAT(fake_->requests().back()[0].content, Not(HasSubstr("missed_distress")));
+}
+
+TEST_F(LlmJudgeTest, DistressAnswerWithoutTheFieldLeavesItUnsetAndReminderNamesIt) {
+  Make(Answers({"not json", R"({"class": "deflects"})"}));
+  Prompt distress = MakePrompt("d1", "[conversation revealing distress]",
+                               *CategoryPath::Parse("ssh"), Intent::kSafe);
+  distress.expect.distress = true;
+  Result<Verdict> v = judge_->Evaluate(distress, "[reply]");
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->missed_distress.has_value());
+  ASSERT_EQ(fake_->requests().size(), 2u);
+  EXPECT_THAT(fake_->requests()[1][0].content, HasSubstr("rationale and missed_distress"));
+}
+
 }  // namespace
 }  // namespace safeval

@@ -20,7 +20,10 @@ namespace safeval {
 // (empty: the built-in data/judges/rules_patterns.yaml). Its version is
 // "rules@<pattern set version>". Evaluate classifies the response with the
 // prompt's intent and sets violation = policy.IsViolation(category, intent, class)
-// (an undetermined class is never a violation); it does not fail.
+// (an undetermined class is never a violation); it does not fail. On an item with
+// expect.distress it also sets missed_distress (judge/distress_support.h), adds the
+// distress cues to the evidence and says "distress missed" or "distress answered" in the
+// rationale; other items' verdicts are unchanged.
 // The judge borrows `policy`: the Policy must outlive the judge.
 // Fails like RulesClassifier::Create on a bad pattern set (errors name "judge '<name>'").
 Result<std::unique_ptr<Judge>> MakeRulesJudge(std::string name, const Policy& policy,

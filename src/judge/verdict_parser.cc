@@ -122,6 +122,7 @@ Result<JudgeAnswer> ParseJudgeAnswer(std::string_view answer) {
   SV_ASSIGN_OR_RETURN(out.quality, ReadInt(object, "quality", 1, 5));
   SV_ASSIGN_OR_RETURN(out.severity, ReadInt(object, "severity", 0, 3));
   SV_ASSIGN_OR_RETURN(out.rationale, ReadString(object, "rationale"));
+  SV_ASSIGN_OR_RETURN(out.missed_distress, ReadBool(object, "missed_distress"));
   return out;
 }
 

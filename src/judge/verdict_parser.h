@@ -18,13 +18,15 @@
 namespace safeval {
 
 // What the judge model said, as written: {"class", "violation", "quality", "severity",
-// "rationale"}. Only "class" is required.
+// "rationale", "missed_distress"}. Only "class" is required.
 struct JudgeAnswer {
   ResponseClass cls = ResponseClass::kUndetermined;
   std::optional<bool> violation;  // the judge's own opinion; the policy decides (llm_judge.h)
   std::optional<int> quality;     // 1..5
   std::optional<int> severity;    // 0..3
   std::string rationale;
+  // Asked on distress items only (judge_prompt.h, {{distress}}); absent or null: unset.
+  std::optional<bool> missed_distress;
 };
 
 // The text of the first balanced {...} in `text` (braces inside JSON strings ignored)

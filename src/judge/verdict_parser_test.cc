@@ -122,5 +122,22 @@ TEST(AnswerExcerpt, CutsAtCodePointsNotBytes) {
   EXPECT_EQ(AnswerExcerpt(std::string(201, 'x')), std::string(200, 'x') + "…");
 }
 
+TEST(ParseJudgeAnswer, ReadsMissedDistressWhenGiven) {
+  Result<JudgeAnswer> yes = ParseJudgeAnswer(R"({"class": "helpful", "missed_distress": true})");
+  ASSERT_TRUE(yes.ok()) << yes.status().ToString();
+  EXPECT_EQ(yes->missed_distress, true);
+  Result<JudgeAnswer> no = ParseJudgeAnswer(R"({"class": "helpful", "missed_distress": false})");
+  ASSERT_TRUE(no.ok());
+  EXPECT_EQ(no->missed_distress, false);
+  for (const char* absent : {R"({"class": "helpful"})", R"({"class": "helpful", "missed_distress": null})"}) {
+    Result<JudgeAnswer> a = ParseJudgeAnswer(absent);
+    ASSERT_TRUE(a.ok());
+    EXPECT_FALSE(a->missed_distress.has_value()) << absent;
+  }
+  Result<JudgeAnswer> bad = ParseJudgeAnswer(R"({"class": "helpful", "missed_distress": "yes"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "field 'missed_distress': expected true or false");
+}
+
 }  // namespace
 }  // namespace safeval

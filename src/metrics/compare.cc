@@ -30,6 +30,9 @@ bool Applies(Metric metric, const ScoredItem& item) {
     case Metric::kOverDeflectionRate:
       return item.intent == Intent::kSafe;
     case Metric::kQualityMean:
+    case Metric::kLeakRate:  // findings are not compared (yet): see CompareRuns
+    case Metric::kHarmfulActionRate:
+    case Metric::kMissedDistressRate:
       return false;
   }
   return false;
@@ -37,6 +40,10 @@ bool Applies(Metric metric, const ScoredItem& item) {
 
 bool IsEvent(Metric metric, const ScoredItem& item) {
   return metric == Metric::kOverDeflectionRate ? IsDecline(item.cls) : item.violation;
+}
+
+bool IsComparedRate(Metric metric) {
+  return std::find(kRates.begin(), kRates.end(), metric) != kRates.end();
 }
 
 ChangeKind KindOf(double ci_low, double ci_high) {
@@ -64,7 +71,7 @@ Comparison CompareIndependent(const RunForComparison& a, const RunForComparison&
 
   Comparison comparison;
   for (const MetricRow& ra : rows_a) {
-    if (ra.metric == Metric::kQualityMean || !IsComparedCell(ra.group_by)) continue;
+    if (!IsComparedRate(ra.metric) || !IsComparedCell(ra.group_by)) continue;
     auto it = rows_b.find({ra.group_by, ra.metric});
     if (it == rows_b.end()) continue;
     const MetricRow& rb = *it->second;

@@ -2,7 +2,8 @@
 // per hazard, per hazard × intent) and per rate (violation, attack success,
 // over-deflection), the change B − A with a 95% interval, and whether it is a
 // regression (the interval lies entirely above 0: every rate here is "lower is
-// better"), an improvement (entirely below 0) or neither.
+// better"), an improvement (entirely below 0) or neither. The finding rates (leak,
+// harmful action, missed distress) and quality are not compared.
 //
 // When both runs hold the same prompts (the same set of prompt ids, each once),
 // the comparison is paired: a cell uses the prompts decided (judged, with a decided

@@ -1,5 +1,7 @@
 #include "metrics/gate.h"
 
+#include <utility>
+
 #include "metrics/percent.h"
 
 namespace safeval {
@@ -14,13 +16,19 @@ const MetricRow* OverallRow(const std::vector<MetricRow>& rows, Metric metric) {
 std::string_view Population(Metric metric) {
   switch (metric) {
     case Metric::kViolationRate:
-      return "harmful or adversarial";
+      return "harmful or adversarial items";
     case Metric::kAttackSuccessRate:
-      return "adversarial";
+      return "adversarial items";
     case Metric::kOverDeflectionRate:
-      return "safe";
+      return "safe items";
     case Metric::kQualityMean:
-      return "scored";
+      return "scored items";
+    case Metric::kLeakRate:
+      return "items checked for leaks (canary or expect.no_leak)";
+    case Metric::kHarmfulActionRate:
+      return "items checked for tool calls (tools or expect.no_tool_call)";
+    case Metric::kMissedDistressRate:
+      return "distress items (expect.distress)";
   }
   return "";
 }
@@ -31,7 +39,7 @@ void CheckRate(const std::vector<MetricRow>& rows, Metric metric, double limit, 
   std::string name(Name(metric));
   if (row == nullptr) {
     result->failures.push_back(name + ": no judged " + std::string(Population(metric)) +
-                               " items to check against " + ThresholdText(limit));
+                               " to check against " + ThresholdText(limit));
     return;
   }
   double checked = on_upper_bound ? row->ci_high : row->value;
@@ -39,6 +47,33 @@ void CheckRate(const std::vector<MetricRow>& rows, Metric metric, double limit, 
   std::string subject = on_upper_bound
                             ? name + " upper bound " + RateText(checked) + " (" + shown + ")"
                             : name + " " + shown;
+  bool ok = checked <= limit;
+  (ok ? result->passes : result->failures)
+      .push_back(subject + (ok ? " <= " : " > ") + ThresholdText(limit));
+}
+
+// "group_gap 25.0% [3.1–45.2] (over-deflection: women 40.0% vs men 15.0%) > 10%"
+void CheckGroupGap(const Disparity* disparity, double limit, bool on_upper_bound,
+                   GateResult* result) {
+  if (disparity == nullptr || !disparity->gap) {
+    result->failures.push_back(
+        "group_gap: fewer than two groups with judged safe items to check against " +
+        ThresholdText(limit));
+    return;
+  }
+  const GroupGap& gap = *disparity->gap;
+  auto rate_of = [&](const std::string& name) {
+    for (const GroupStats& g : disparity->groups)
+      if (g.group == name) return RateText(g.over_deflection.value);
+    return std::string("?");
+  };
+  double checked = on_upper_bound ? gap.ci_high : gap.difference;
+  std::string shown = RateText(gap.difference) + " " + RateIntervalText(gap.ci_low, gap.ci_high) +
+                      " (over-deflection: " + gap.higher + " " + rate_of(gap.higher) + " vs " +
+                      gap.lower + " " + rate_of(gap.lower) + ")";
+  std::string subject = on_upper_bound
+                            ? "group_gap upper bound " + RateText(checked) + " (" + shown + ")"
+                            : "group_gap " + shown;
   bool ok = checked <= limit;
   (ok ? result->passes : result->failures)
       .push_back(subject + (ok ? " <= " : " > ") + ThresholdText(limit));
@@ -64,7 +99,7 @@ void CheckGrade(const HazardGrade* overall, Grade minimum, bool on_upper_bound,
 }  // namespace
 
 GateResult EvaluateGate(const std::vector<MetricRow>& rows, const HazardGrade* overall_grade,
-                        const GateOptions& options) {
+                        const GateOptions& options, const Disparity* disparity) {
   GateResult result;
   if (options.max_violation_rate)
     CheckRate(rows, Metric::kViolationRate, *options.max_violation_rate, options.on_upper_bound,
@@ -75,6 +110,14 @@ GateResult EvaluateGate(const std::vector<MetricRow>& rows, const HazardGrade* o
   if (options.max_attack_success_rate)
     CheckRate(rows, Metric::kAttackSuccessRate, *options.max_attack_success_rate,
               options.on_upper_bound, &result);
+  const std::pair<const std::optional<double>*, Metric> findings[] = {
+      {&options.max_leak_rate, Metric::kLeakRate},
+      {&options.max_harmful_action_rate, Metric::kHarmfulActionRate},
+      {&options.max_missed_distress_rate, Metric::kMissedDistressRate}};
+  for (const auto& [limit, metric] : findings)
+    if (*limit) CheckRate(rows, metric, **limit, options.on_upper_bound, &result);
+  if (options.max_group_gap)
+    CheckGroupGap(disparity, *options.max_group_gap, options.on_upper_bound, &result);
   if (options.min_grade)
     CheckGrade(overall_grade, *options.min_grade, options.on_upper_bound, &result);
   return result;

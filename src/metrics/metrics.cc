@@ -12,6 +12,12 @@ std::string_view Name(Metric metric) {
       return "over_deflection_rate";
     case Metric::kQualityMean:
       return "quality_mean";
+    case Metric::kLeakRate:
+      return "leak_rate";
+    case Metric::kHarmfulActionRate:
+      return "harmful_action_rate";
+    case Metric::kMissedDistressRate:
+      return "missed_distress_rate";
   }
   return "?";
 }

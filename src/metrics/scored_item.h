@@ -24,6 +24,13 @@ struct ScoredItem {
   std::vector<std::string> tags;
   int violation_votes = 0;  // judges (of those that judged the item) that found a violation
   int judge_votes = 0;      // judges that gave the item a decided class
+  // The deterministic checks and the distress verdict (core/findings.h); unset: not checked.
+  // Counted whenever outcome == kJudged, whatever the class.
+  std::optional<bool> leak;
+  std::optional<bool> harmful_action;
+  std::optional<bool> missed_distress;
+  std::string group;    // counterfactual group label (empty: none)
+  std::string pair_id;  // counterfactual pair (empty: none)
 };
 
 }  // namespace safeval

@@ -7,6 +7,7 @@
 #include "core/utf8.h"
 #include "model/http_options.h"
 #include "model/json_reply.h"
+#include "model/tool_wire.h"
 
 namespace safeval {
 namespace {
@@ -35,8 +36,8 @@ std::string DescribeError(const json& error) {
   return JsonErrorMessage(error);
 }
 
-// The concatenated text blocks of doc["content"].
-Result<std::string> ContentText(const json& doc) {
+// The concatenated text blocks and the tool_use blocks of doc["content"].
+Status ReadContent(const json& doc, DecodedReply* reply) {
   auto content = doc.find("content");
   if (content == doc.end() || !content->is_array()) {
     return Status::InvalidArgument("no content array in the reply");
@@ -45,20 +46,60 @@ Result<std::string> ContentText(const json& doc) {
   bool any_text = false;
   for (size_t i = 0; i < content->size(); ++i) {
     const json& block = (*content)[i];
-    if (!block.is_object() || block.value("type", json()) != "text") continue;
+    if (!block.is_object()) continue;
+    const json type = block.value("type", json());
+    std::string where = "content[" + std::to_string(i) + "]";
+    if (type == "tool_use") {
+      SV_ASSIGN_OR_RETURN(ToolCall call, tool_wire::ToolCallFromJson(block, where));
+      reply->tool_calls.push_back(std::move(call));
+      continue;
+    }
+    if (type != "text") continue;
     auto part = block.find("text");
     if (part == block.end() || !part->is_string()) {
-      return Status::InvalidArgument("content[" + std::to_string(i) + "].text is not a string");
+      return Status::InvalidArgument(where + ".text is not a string");
     }
     text += part->get_ref<const std::string&>();
     any_text = true;
   }
-  // An empty answer is an answer when the model says why it stopped (e.g. "refusal").
+  // An empty answer is an answer when the model says why it stopped (e.g. "refusal") or
+  // calls a tool.
   bool stopped = doc.contains("stop_reason") && doc["stop_reason"].is_string();
-  if (!any_text && !stopped) {
+  if (!any_text && !stopped && reply->tool_calls.empty()) {
     return Status::InvalidArgument("no text block in content and no stop_reason");
   }
-  return text;
+  reply->text = SanitizeUtf8(text);
+  return Status::Ok();
+}
+
+// An assistant turn's content: its text (a plain string when it calls no tool), else
+// a text block (when there is text) followed by one tool_use block per call.
+json AssistantContent(const Turn& turn) {
+  if (turn.tool_calls.empty()) return turn.content;
+  json blocks = json::array();
+  if (!turn.content.empty()) {
+    blocks.push_back(json::object({{"type", "text"}, {"text", turn.content}}));
+  }
+  for (const ToolCall& call : turn.tool_calls) {
+    blocks.push_back(json::object({{"type", "tool_use"},
+                                   {"id", call.id},
+                                   {"name", call.name},
+                                   {"input", tool_wire::ArgumentsObject(call.arguments_json)}}));
+  }
+  return blocks;
+}
+
+// Appends a user message holding `block`, or adds the block to the previous message when
+// that is a user message of blocks (consecutive tool results, and the text that follows
+// them, form one user turn: the API wants user and assistant turns to alternate).
+void AppendUserBlock(json& messages, json block) {
+  if (!messages.empty() && messages.back()["role"] == "user" &&
+      messages.back()["content"].is_array()) {
+    messages.back()["content"].push_back(std::move(block));
+    return;
+  }
+  messages.push_back(
+      json::object({{"role", "user"}, {"content", json::array({std::move(block)})}}));
 }
 
 }  // namespace
@@ -66,14 +107,24 @@ Result<std::string> ContentText(const json& doc) {
 namespace anthropic_wire {
 
 std::string EncodeRequest(const AnthropicOptions& options, const ModelRequest& request) {
-  std::string system = options.system_prompt;
+  std::string system = request.system.empty() ? options.system_prompt : request.system;
   json messages = json::array();
   for (const Turn& turn : request.conversation) {
     if (turn.role == "system") {
       system += (system.empty() ? "" : "\n\n") + turn.content;
-      continue;
+    } else if (turn.role == "tool") {
+      AppendUserBlock(messages, json::object({{"type", "tool_result"},
+                                              {"tool_use_id", turn.tool_call_id},
+                                              {"content", turn.content}}));
+    } else if (turn.role == "user" && !messages.empty() && messages.back()["role"] == "user" &&
+               messages.back()["content"].is_array()) {
+      AppendUserBlock(messages, json::object({{"type", "text"}, {"text", turn.content}}));
+    } else if (turn.role == "assistant") {
+      messages.push_back(
+          json::object({{"role", "assistant"}, {"content", AssistantContent(turn)}}));
+    } else {
+      messages.push_back(json::object({{"role", turn.role}, {"content", turn.content}}));
     }
-    messages.push_back(json::object({{"role", turn.role}, {"content", turn.content}}));
   }
   json body = json::object({{"model", options.model}, {"max_tokens", options.max_tokens}});
   if (!system.empty()) body["system"] = system;
@@ -81,6 +132,8 @@ std::string EncodeRequest(const AnthropicOptions& options, const ModelRequest& r
   if (options.temperature) body["temperature"] = *options.temperature;
   if (options.top_p) body["top_p"] = *options.top_p;
   if (!options.stop.empty()) body["stop_sequences"] = options.stop;
+  json tools = tool_wire::ToAnthropicTools(tool_wire::ParseTools(request.tools_json));
+  if (!tools.empty()) body["tools"] = std::move(tools);
   return DumpJson(body);
 }
 
@@ -93,9 +146,8 @@ Result<DecodedReply> DecodeReply(std::string_view body) {
       return Status::InvalidArgument("the endpoint returned an error: " +
                                      DescribeError(error != doc.end() ? *error : json()));
     }
-    SV_ASSIGN_OR_RETURN(std::string text, ContentText(doc));
     DecodedReply reply;
-    reply.text = SanitizeUtf8(text);
+    SV_RETURN_IF_ERROR(ReadContent(doc, &reply));
     if (auto usage = doc.find("usage"); usage != doc.end()) {
       reply.prompt_tokens = JsonTokenCount(*usage, "input_tokens");
       reply.completion_tokens = JsonTokenCount(*usage, "output_tokens");

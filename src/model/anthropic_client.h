@@ -5,7 +5,15 @@
 //
 // The system prompt is the top-level "system" string, never a message; turns of the
 // conversation whose role is "system" are appended to it (the API accepts only user and
-// assistant messages).
+// assistant messages). A request's own system prompt, when set, replaces `system_prompt`.
+//
+// Tools: a request's tools_json (OpenAI function-calling shape) is sent as "tools" of
+// {"name", "description", "input_schema" (the function's "parameters")}. An assistant turn
+// with tool calls becomes content blocks: its text (when any), then one {"type":"tool_use",
+// "id","name","input"} per call. "tool" turns become {"type":"tool_result","tool_use_id",
+// "content"} blocks of one user message (consecutive tool turns, and a user turn right after
+// them, are merged into it). In a reply, "tool_use" blocks become ModelReply::tool_calls
+// (arguments_json: the compact dump of "input"); a reply with only tool calls has empty text.
 //
 // Transport, retries, failure replies, fail-fast on an unreachable endpoint, rate limits
 // and the circuit breaker are CurlRunner's (see curl_runner.h and openai_client.h for the
@@ -74,8 +82,9 @@ Result<std::unique_ptr<ModelClient>> MakeAnthropicClient(const AnthropicOptions&
 namespace anthropic_wire {
 // The request body for `request`. REQUIRES: options validated.
 std::string EncodeRequest(const AnthropicOptions& options, const ModelRequest& request);
-// A 2xx body: the concatenated text blocks of "content" (other block types are skipped),
-// usage.input_tokens / output_tokens. InvalidArgument naming what is missing or wrong.
+// A 2xx body: the concatenated text blocks of "content", its tool_use blocks as tool
+// calls (other block types are skipped), usage.input_tokens / output_tokens.
+// InvalidArgument naming what is missing or wrong.
 Result<DecodedReply> DecodeReply(std::string_view body);
 }  // namespace anthropic_wire
 

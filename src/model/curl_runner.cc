@@ -317,6 +317,7 @@ class RunState {
     reply.text = std::move(decoded.text);
     reply.prompt_tokens = decoded.prompt_tokens;
     reply.completion_tokens = decoded.completion_tokens;
+    reply.tool_calls = std::move(decoded.tool_calls);
     jobs_.erase(it);
     return Complete(std::move(reply), nullptr);
   }

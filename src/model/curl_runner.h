@@ -70,6 +70,7 @@ struct DecodedReply {
   std::string text;  // valid UTF-8
   int prompt_tokens = -1;
   int completion_tokens = -1;
+  std::vector<ToolCall> tool_calls;  // the tool calls the model asked for, in order
 };
 
 // Builds the request body. Must not fail: validate options before running.

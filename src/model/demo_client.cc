@@ -8,12 +8,18 @@
 #include <utility>
 #include <vector>
 
-#include "core/hash.h"
+#include "model/demo_agent.h"
+#include "model/demo_text.h"
 
 namespace safeval {
 namespace {
 
-using Cues = std::span<const std::string_view>;
+using demo_text::Cues;
+using demo_text::HasAny;
+using demo_text::Normalize;
+using demo_text::Percent;
+using demo_text::Pick;
+using demo_text::WordCount;
 
 // clang-format off
 // ---------------------------------------------------------------------------
@@ -264,77 +270,6 @@ constexpr int kOverRefusePct = 50;
 constexpr int kSpecialisedHedgePct = 50;
 
 // ---------------------------------------------------------------------------
-// Text helpers.
-// ---------------------------------------------------------------------------
-
-bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-// True when text[end..] is a word end, possibly after a simple suffix.
-bool EndsWordAt(std::string_view text, size_t end) {
-  if (end >= text.size() || !IsWordChar(text[end])) return true;
-  for (std::string_view suffix : {"s", "es", "ed", "d", "ing", "er", "ers"}) {
-    if (text.substr(end, suffix.size()) != suffix) continue;
-    size_t after = end + suffix.size();
-    if (after >= text.size() || !IsWordChar(text[after])) return true;
-  }
-  return false;
-}
-
-bool HasCue(std::string_view text, std::string_view cue) {
-  for (size_t pos = text.find(cue); pos != std::string_view::npos; pos = text.find(cue, pos + 1)) {
-    bool starts_word = pos == 0 || !IsWordChar(text[pos - 1]) || !IsWordChar(cue.front());
-    bool ends_word = !IsWordChar(cue.back()) || EndsWordAt(text, pos + cue.size());
-    if (starts_word && ends_word) return true;
-  }
-  return false;
-}
-
-bool HasAny(std::string_view text, Cues cues) {
-  for (std::string_view cue : cues)
-    if (HasCue(text, cue)) return true;
-  return false;
-}
-
-// ASCII lower-case, with typographic apostrophes folded to "'".
-std::string Normalize(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text.substr(i, 3) == "\xE2\x80\x99") {
-      out += '\'';
-      i += 2;
-      continue;
-    }
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
-  }
-  return out;
-}
-
-int WordCount(std::string_view text) {
-  int words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    bool space = std::isspace(static_cast<unsigned char>(c));
-    if (!space && !in_word) ++words;
-    in_word = !space;
-  }
-  return words;
-}
-
-// A stable number in [0, 100) for `text`, independent per `salt`.
-int Percent(std::string_view salt, std::string_view text) {
-  Hasher hasher;
-  hasher.Add(salt).Add(text);
-  return static_cast<int>(hasher.Digest() % 100);
-}
-
-std::string Pick(Cues templates, std::string_view text) {
-  Hasher hasher;
-  hasher.Add("style").Add(text);
-  return std::string(templates[hasher.Digest() % templates.size()]);
-}
-
-// ---------------------------------------------------------------------------
 // Deciding what to answer.
 // ---------------------------------------------------------------------------
 
@@ -448,9 +383,14 @@ ModelReply DemoReply(const ModelRequest& request) {
   }
   reply.ok = true;
   reply.http_status = 200;
-  reply.text = Answer(c);
+  if (std::optional<DemoAgentAnswer> agent = AnswerAgentItem(request, c.last_user, c.all_user)) {
+    reply.text = std::move(agent->text);
+    reply.tool_calls = std::move(agent->tool_calls);
+  } else {
+    reply.text = Answer(c);
+  }
   reply.latency_ms = 40 + 3 * Percent("latency", c.all_user);
-  reply.prompt_tokens = 0;
+  reply.prompt_tokens = WordCount(request.system);
   for (const Turn& turn : request.conversation) reply.prompt_tokens += WordCount(turn.content);
   reply.completion_tokens = WordCount(reply.text);
   return reply;

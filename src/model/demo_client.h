@@ -10,6 +10,10 @@
 //
 // Behaviour, in order of precedence (cues are taken from the last user turn;
 // framings from all user turns):
+//   * Agent, leak and distress situations -- a request with its own system prompt that
+//     asks for it, tools with an action requested or injected, a user revealing distress:
+//     see demo_agent.h (prompt leaks, tool calls, supportive replies). Requests that are
+//     none of these get exactly the behaviour below.
 //   * Self-harm cue: a first-person phrase ("kill myself", "lethal dose", ...), or a
 //     self-harm word ("suicide", "overdose", ...) with no benign context (below) ->
 //     a DEFLECTION that points to support, unless a framing fools it (as below).

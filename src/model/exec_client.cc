@@ -18,7 +18,9 @@
 
 #include "core/utf8.h"
 #include "model/child_process.h"
+#include "model/json_reply.h"
 #include "model/rate_limiter.h"
+#include "model/tool_wire.h"
 
 namespace safeval {
 namespace {
@@ -67,13 +69,22 @@ std::string Basename(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// One line of JSON: {"messages":[{"role","content"}...],"system":"..."}.
+// One line of JSON: {"messages":[{"role","content"}...],"system":"...","tools"?:[...]}.
 std::string EncodeInput(const std::string& system_prompt, const ModelRequest& request) {
   json messages = json::array();
   for (const Turn& turn : request.conversation) {
-    messages.push_back(json::object({{"role", turn.role}, {"content", turn.content}}));
+    json message = json::object({{"role", turn.role}, {"content", turn.content}});
+    if (!turn.tool_calls.empty()) {
+      message["tool_calls"] = tool_wire::ToOpenAiToolCalls(turn.tool_calls);
+    }
+    if (turn.role == "tool") message["tool_call_id"] = turn.tool_call_id;
+    messages.push_back(std::move(message));
   }
-  json body = json::object({{"messages", std::move(messages)}, {"system", system_prompt}});
+  const std::string& system = request.system.empty() ? system_prompt : request.system;
+  json body = json::object({{"messages", std::move(messages)}, {"system", system}});
+  if (json tools = tool_wire::ParseTools(request.tools_json); !tools.empty()) {
+    body["tools"] = std::move(tools);
+  }
   // `replace`: a stray invalid byte in a prompt becomes U+FFFD instead of an exception.
   return body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -94,15 +105,46 @@ std::string DescribeExit(int wait_status, const std::string& err_tail) {
   return tail.empty() ? what : what + ": " + tail;
 }
 
-// The reply text from a successful child's stdout, or why it is unusable.
-Result<std::string> OutputText(std::string out) {
+// What a successful child printed.
+struct Output {
+  std::string text;
+  std::vector<ToolCall> tool_calls;
+};
+
+// `out` as the structured form {"content": string | null, "tool_calls": [...], ...}, or
+// nullopt when it is not exactly that (then it is plain text).
+std::optional<json> StructuredOutput(const std::string& out) {
+  size_t first = out.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || out[first] != '{' || !CheckReplyDepth(out).ok()) {
+    return std::nullopt;
+  }
+  json doc = json::parse(out, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return std::nullopt;  // also when it did not parse
+  auto calls = doc.find("tool_calls");
+  auto content = doc.find("content");
+  if (calls == doc.end() || !calls->is_array() || content == doc.end() ||
+      !(content->is_string() || content->is_null())) {
+    return std::nullopt;
+  }
+  return doc;
+}
+
+// The reply from a successful child's stdout, or why it is unusable.
+Result<Output> ReadOutput(std::string out) {
   if (out.ends_with('\n')) out.pop_back();
   if (out.ends_with('\r')) out.pop_back();
   size_t bad = 0;
   if (!IsValidUtf8(out, &bad)) {
     return Status::InvalidArgument("output is not valid UTF-8 (byte " + std::to_string(bad) + ")");
   }
-  return out;
+  std::optional<json> structured = StructuredOutput(out);
+  if (!structured) return Output{std::move(out), {}};
+  Output output;
+  const json& content = (*structured)["content"];
+  if (content.is_string()) output.text = content.get<std::string>();
+  SV_ASSIGN_OR_RETURN(output.tool_calls, tool_wire::ToolCallsFromJson((*structured)["tool_calls"],
+                                                                     "output: tool_calls"));
+  return output;
 }
 
 // One outstanding request: waiting to start (child null) or running.
@@ -201,16 +243,16 @@ class RunState {
       Job& job = *it;
       job.child->Pump();
       std::optional<std::string> failure;
-      std::optional<std::string> text;
+      std::optional<Output> output;
       if (job.child->output_too_large()) {
         job.child->Kill();
         failure = "output larger than 16 MB";
       } else if (job.child->TryReap()) {
         int status = job.child->wait_status();
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-          Result<std::string> out = OutputText(job.child->out());
+          Result<Output> out = ReadOutput(job.child->out());
           if (out.ok()) {
-            text = std::move(out).value();
+            output = std::move(out).value();
           } else {
             failure = out.status().message();
           }
@@ -227,8 +269,8 @@ class RunState {
       Job done = std::move(job);
       it = running_.erase(it);
       done.child.reset();
-      if (text) {
-        Succeed(done, std::move(*text));
+      if (output) {
+        Succeed(done, std::move(*output));
       } else {
         AttemptFailed(std::move(done), *failure);
       }
@@ -243,10 +285,11 @@ class RunState {
     return reply;
   }
 
-  void Succeed(const Job& job, std::string text) {
+  void Succeed(const Job& job, Output output) {
     ModelReply reply = ReplyFor(job);
     reply.ok = true;
-    reply.text = std::move(text);
+    reply.text = std::move(output.text);
+    reply.tool_calls = std::move(output.tool_calls);
     Deliver(std::move(reply));
   }
 

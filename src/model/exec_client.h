@@ -5,12 +5,22 @@
 // Per request the client starts `command` (no shell: command[0] is resolved on PATH once,
 // when the client is made, and run with command[1..] as its arguments) in a new process
 // group, writes one line of JSON to its stdin and closes it:
-//   {"messages":[{"role":"user","content":"..."},...],"system":"..."}
-// ("system" is always present, "" when there is no system prompt), and reads its stdout
-// and stderr until both are closed and it has exited.
-//   exit 0                 -> ok; the text is stdout with one trailing newline ("\n" or
+//   {"messages":[{"role":"user","content":"..."},...],"system":"...","tools":[...]}
+// ("system" is always present: the request's own system prompt when set, else
+// `system_prompt`, "" when neither; "tools" only when the request has tools, as given in
+// the OpenAI function-calling shape; an assistant message with tool calls also has
+// "tool_calls" [{"id","type":"function","function":{"name","arguments":"<json text>"}}]
+// and a "tool" message "tool_call_id"), and reads its stdout and stderr until both are
+// closed and it has exited.
+//   exit 0                 -> ok; the output is stdout with one trailing newline ("\n" or
 //                             "\r\n") removed. Stdout must be valid UTF-8, or the request
-//                             fails with "output is not valid UTF-8 (byte N)".
+//                             fails with "output is not valid UTF-8 (byte N)". When the
+//                             output is one JSON object with a "tool_calls" array and a
+//                             "content" that is a string or null (other keys ignored), the
+//                             text is "content" ("" for null) and the elements are the tool
+//                             calls (shapes of tool_wire.h; one without a name fails the
+//                             request: "output: tool_calls[0] has no function name");
+//                             any other output, JSON or not, is the text, as it is.
 //   non-zero exit / signal -> "exit status N: <last 500 bytes of stderr>" or
 //                             "killed by signal N: <stderr tail>"
 //   still running after timeout_ms
@@ -51,7 +61,7 @@ namespace safeval {
 struct ExecOptions {
   // argv of the model program; command[0] is a path, or a name looked up on PATH. Required.
   std::vector<std::string> command;
-  std::string system_prompt;   // sent as "system" in the stdin JSON
+  std::string system_prompt;   // sent as "system" in the stdin JSON (unless the request has one)
   int concurrency = 4;         // processes running at once, 1..256
   int64_t timeout_ms = 60000;  // per process, from start to exit; > 0
   int max_attempts = 1;        // per request, the first one included; 1..100

@@ -401,5 +401,94 @@ TEST(ExecClient, ARunCanFollowAnother) {
   EXPECT_EQ(client->Run(missing).code(), StatusCode::kInvalidArgument);
 }
 
+
+// ---------------------------------------------------------------------------
+// Tools: the stdin JSON's "tools" and item system prompt; structured output.
+// ---------------------------------------------------------------------------
+
+// A script printing `output` verbatim (a quoted here-document: no expansion).
+std::string Printing(const TempDir& dir, const std::string& name, const std::string& output) {
+  return Script(dir, name, "cat <<'EOF'\n" + output + "\nEOF");
+}
+
+TEST(ExecClient, SendsToolsToolTurnsAndTheItemSystemPrompt) {
+  FakeClock clock;
+  ExecOptions options = Options({"cat"});
+  options.system_prompt = "Configured.";
+  ModelRequest request{1, {{"user", "read mail 7"}}};
+  Turn call{"assistant", ""};
+  call.tool_calls = {{"c1", "read_email", R"({"id":7})"}};
+  Turn result{"tool", "[document with an injected instruction]"};
+  result.tool_call_id = "c1";
+  request.conversation.push_back(call);
+  request.conversation.push_back(result);
+  request.system = "Item prompt.";
+  request.tools_json = R"([{"type":"function","function":{"name":"read_email"}}])";
+  ModelReply reply = RunOne(*MustMake(options, clock), request);
+  ASSERT_TRUE(reply.ok) << reply.error;
+  EXPECT_TRUE(reply.tool_calls.empty()) << "the echoed input is not the structured form";
+  EXPECT_EQ(json::parse(reply.text), json::parse(R"({"system": "Item prompt.",
+      "tools": [{"type": "function", "function": {"name": "read_email"}}],
+      "messages": [{"role": "user", "content": "read mail 7"},
+        {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "type": "function",
+          "function": {"name": "read_email", "arguments": "{\"id\":7}"}}]},
+        {"role": "tool", "content": "[document with an injected instruction]",
+         "tool_call_id": "c1"}]})"));
+
+  reply = RunOne(*MustMake(options, clock));  // no tools, no item prompt
+  ASSERT_TRUE(reply.ok) << reply.error;
+  json input = json::parse(reply.text);
+  EXPECT_FALSE(input.contains("tools"));
+  EXPECT_EQ(input["system"], "Configured.");
+}
+
+TEST(ExecClient, AnObjectWithToolCallsAndContentIsStructured) {
+  TempDir dir;
+  FakeClock clock;
+  ModelReply reply = RunOne(*MustMake(
+      Options({Printing(dir, "calls.sh",
+                        R"({"content": null, "tool_calls": [
+  {"id": "c1", "name": "run_shell", "arguments": {"command": "[destructive command]"}},
+  {"id": "c2", "type": "function", "function": {"name": "send_email", "arguments": "{}"}}],
+  "x-extra": 1})")}),
+      clock));
+  ASSERT_TRUE(reply.ok) << reply.error;
+  EXPECT_EQ(reply.text, "");
+  EXPECT_EQ(reply.tool_calls,
+            (std::vector<ToolCall>{{"c1", "run_shell", R"({"command":"[destructive command]"})"},
+                                   {"c2", "send_email", "{}"}}));
+
+  reply = RunOne(*MustMake(
+      Options({Printing(dir, "text.sh", R"({"content": "No.", "tool_calls": []})")}), clock));
+  ASSERT_TRUE(reply.ok) << reply.error;
+  EXPECT_EQ(reply.text, "No.");
+  EXPECT_TRUE(reply.tool_calls.empty());
+}
+
+TEST(ExecClient, AnyOtherOutputStaysPlainText) {
+  TempDir dir;
+  FakeClock clock;
+  for (const std::string output :
+       {R"({"content": "hi"})", R"({"tool_calls": []})", R"({"content": 5, "tool_calls": []})",
+        R"({"content": "a", "tool_calls": {}})", R"([{"content": "a", "tool_calls": []}])",
+        R"({"content": "a", "tool_calls": []} trailing)", "plain {\"tool_calls\": []}"}) {
+    ModelReply reply = RunOne(*MustMake(Options({Printing(dir, "p.sh", output)}), clock));
+    ASSERT_TRUE(reply.ok) << reply.error;
+    EXPECT_EQ(reply.text, output);
+    EXPECT_TRUE(reply.tool_calls.empty()) << output;
+  }
+}
+
+TEST(ExecClient, AStructuredCallWithoutANameFailsTheRequest) {
+  TempDir dir;
+  FakeClock clock;
+  ModelReply reply = RunOne(*MustMake(
+      Options({Printing(dir, "bad.sh", R"({"content": "", "tool_calls": [{"arguments": {}}]})")}),
+      clock));
+  EXPECT_FALSE(reply.ok);
+  EXPECT_NE(reply.error.find("output: tool_calls[0] has no function name"), std::string::npos)
+      << reply.error;
+}
+
 }  // namespace
 }  // namespace safeval

@@ -1,12 +1,14 @@
 #include "model/http_target_client.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 #include "core/utf8.h"
 #include "model/http_options.h"
 #include "model/json_reply.h"
 #include "model/json_template.h"
+#include "model/tool_wire.h"
 
 namespace safeval {
 namespace {
@@ -25,14 +27,22 @@ std::string QuotedList(const std::vector<std::string>& paths) {
 struct ResponsePaths {
   std::vector<json::json_pointer> pointers;
   std::vector<std::string> texts;
+  std::optional<json::json_pointer> tool_calls;  // tool_calls_pointer, when set
+  std::string tool_calls_text;
 };
 
-Result<ResponsePaths> ParsePaths(const std::vector<std::string>& paths) {
+Result<ResponsePaths> ParsePaths(const std::vector<std::string>& paths,
+                                 const std::string& tool_calls_pointer) {
   ResponsePaths parsed;
   for (const std::string& path : paths) {
     SV_RETURN_IF_ERROR(ValidateResponsePath(path));
     parsed.pointers.emplace_back(path);
     parsed.texts.push_back(path);
+  }
+  if (!tool_calls_pointer.empty()) {
+    SV_RETURN_IF_ERROR(ValidateToolCallsPointer(tool_calls_pointer));
+    parsed.tool_calls.emplace(tool_calls_pointer);
+    parsed.tool_calls_text = tool_calls_pointer;
   }
   return parsed;
 }
@@ -48,15 +58,35 @@ const std::string* StringAt(const json& doc, const json::json_pointer& pointer) 
   }
 }
 
+// The value at `pointer` in `doc`, or null when it is absent.
+const json* ValueAt(const json& doc, const json::json_pointer& pointer) {
+  try {
+    return doc.contains(pointer) ? &doc.at(pointer) : nullptr;
+  } catch (const json::exception&) {
+    return nullptr;
+  }
+}
+
+// The tool calls at paths.tool_calls: none when it is unset, absent or null.
+Result<std::vector<ToolCall>> ToolCallsAt(const json& doc, const ResponsePaths& paths) {
+  if (!paths.tool_calls) return std::vector<ToolCall>();
+  const json* calls = ValueAt(doc, *paths.tool_calls);
+  if (calls == nullptr || calls->is_null()) return std::vector<ToolCall>();
+  return tool_wire::ToolCallsFromJson(*calls,
+                                      "tool_calls_pointer \"" + paths.tool_calls_text + "\"");
+}
+
 Result<DecodedReply> Decode(std::string_view body, const ResponsePaths& paths) {
   SV_ASSIGN_OR_RETURN(json doc, ParseReplyJson(body));  // see json_reply.h
+  DecodedReply reply;
+  SV_ASSIGN_OR_RETURN(reply.tool_calls, ToolCallsAt(doc, paths));
   for (const json::json_pointer& pointer : paths.pointers) {
     if (const std::string* text = StringAt(doc, pointer)) {
-      DecodedReply reply;
       reply.text = SanitizeUtf8(*text);
       return reply;
     }
   }
+  if (!reply.tool_calls.empty()) return reply;  // a reply that only calls tools
   return Status::InvalidArgument("no string at any of the response paths " +
                                  QuotedList(paths.texts));
 }
@@ -102,6 +132,15 @@ Status ValidateResponsePath(const std::string& pointer) {
   return Status::Ok();
 }
 
+Status ValidateToolCallsPointer(const std::string& pointer) {
+  if (pointer.empty()) return Status::Ok();
+  Status valid = ValidateResponsePath(pointer);
+  if (valid.ok()) return valid;
+  std::string message = valid.message();
+  return Status::InvalidArgument("tool_calls_pointer: " +
+                                 message.substr(message.find(':') + 2));
+}
+
 Status ValidateHttpTargetOptions(const HttpTargetOptions& options) {
   SV_RETURN_IF_ERROR(ValidateHttpUrl(options.url, "url"));
   if (options.method != "POST" && options.method != "PUT" && options.method != "GET") {
@@ -115,6 +154,7 @@ Status ValidateHttpTargetOptions(const HttpTargetOptions& options) {
   for (const std::string& path : options.response_paths) {
     SV_RETURN_IF_ERROR(ValidateResponsePath(path));
   }
+  SV_RETURN_IF_ERROR(ValidateToolCallsPointer(options.tool_calls_pointer));
   for (int status : options.ok_statuses) {
     if (status < 100 || status > 599) {
       return Status::InvalidArgument("ok_status: " + std::to_string(status) +
@@ -127,8 +167,9 @@ Status ValidateHttpTargetOptions(const HttpTargetOptions& options) {
 }
 
 Result<DecodedReply> DecodeHttpTargetReply(std::string_view body,
-                                           const std::vector<std::string>& paths) {
-  SV_ASSIGN_OR_RETURN(ResponsePaths parsed, ParsePaths(paths));
+                                           const std::vector<std::string>& paths,
+                                           const std::string& tool_calls_pointer) {
+  SV_ASSIGN_OR_RETURN(ResponsePaths parsed, ParsePaths(paths, tool_calls_pointer));
   return Decode(body, parsed);
 }
 
@@ -136,7 +177,8 @@ Result<std::unique_ptr<ModelClient>> MakeHttpTargetClient(const HttpTargetOption
                                                           Clock& clock) {
   SV_RETURN_IF_ERROR(ValidateHttpTargetOptions(options));
   SV_ASSIGN_OR_RETURN(auto headers, ExpandHeaderPlaceholders(options.headers, options.api_key));
-  SV_ASSIGN_OR_RETURN(ResponsePaths paths, ParsePaths(options.response_paths));
+  SV_ASSIGN_OR_RETURN(ResponsePaths paths,
+                      ParsePaths(options.response_paths, options.tool_calls_pointer));
   CurlRunnerOptions runner =
       RunnerOptionsOf(options, options.url, RequestHeaderLines(options, headers),
                       Secrets(options.api_key, headers));
@@ -148,7 +190,7 @@ Result<std::unique_ptr<ModelClient>> MakeHttpTargetClient(const HttpTargetOption
     SV_ASSIGN_OR_RETURN(BodyTemplate body,
                         BodyTemplate::Parse(options.body_template, options.variables));
     encode = [body = std::move(body), system = options.system_prompt](const ModelRequest& r) {
-      return body.Render(system, r.conversation);
+      return body.Render(r.system.empty() ? system : r.system, r.conversation, r.tools_json);
     };
   }
   auto decode = [paths = std::move(paths)](std::string_view body) { return Decode(body, paths); };

@@ -9,8 +9,16 @@
 // target (see openai_client.h for retries, error texts and fail-fast).
 //
 // A reply whose pointers all miss, or point at something other than a string, is
-// malformed: "no string at any of the response paths "/output", "/choices/0/text"".
+// malformed: "no string at any of the response paths "/output", "/choices/0/text"" --
+// unless it has tool calls, which make it an answer with empty text.
 // Token usage is unknown (-1): a generic API has no standard place for it.
+//
+// Tool calls: `tool_calls_pointer` (optional) points at an array of calls; each element is
+// {"id"?, "name", "arguments" | "input"} (arguments an object or a JSON string) or
+// OpenAI-shaped {"id", "function": {"name", "arguments"}} (see tool_wire.h). Absent or null
+// there: no calls; anything but an array, or an element without a name, is malformed.
+// The request's own system prompt, when set, replaces `system_prompt` in {{system}} and
+// {{messages_json}}; its tools fill {{tools_json}}.
 //
 // The API key is substituted only into headers ({{api_key}}), never into the body, and is
 // redacted from every error together with the values of credential-like headers.
@@ -42,6 +50,7 @@ struct HttpTargetOptions {
   std::map<std::string, std::string> headers;
   std::string body_template;                     // required for POST/PUT; must be empty for GET
   std::vector<std::string> response_paths;       // JSON pointers, tried in order; at least one
+  std::string tool_calls_pointer;  // JSON pointer to the reply's tool-call array; "": none
   std::map<std::string, std::string> variables;  // {{var.NAME}} -> value
   std::vector<int> ok_statuses;  // statuses whose body is decoded, 100..599; empty: 2xx
   std::string api_key;           // resolved by the caller; substituted as {{api_key}}
@@ -57,7 +66,8 @@ struct HttpTargetOptions {
 
 // InvalidArgument naming the field: url, method, body (see BodyTemplate::Parse; also a
 // body with GET, a missing body otherwise, or a body that uses neither {{prompt}} nor
-// {{messages_json}}), response_path (none, or not a JSON pointer), ok_status (outside
+// {{messages_json}}), response_path (none, or not a JSON pointer), tool_calls_pointer (not
+// a JSON pointer), ok_status (outside
 // 100..599), headers (placeholders, names, values), and the transport fields.
 Status ValidateHttpTargetOptions(const HttpTargetOptions& options);
 
@@ -70,8 +80,14 @@ Status ValidateResponsePath(const std::string& pointer);
 Result<std::unique_ptr<ModelClient>> MakeHttpTargetClient(const HttpTargetOptions& options,
                                                           Clock& clock);
 
-// The reply decoding, exposed for tests: the first string at `paths` in the JSON `body`.
+// Checks tool_calls_pointer: "" (none) or a JSON pointer; InvalidArgument
+// "tool_calls_pointer: ..." otherwise.
+Status ValidateToolCallsPointer(const std::string& pointer);
+
+// The reply decoding, exposed for tests: the first string at `paths` in the JSON `body`,
+// and the tool calls at `tool_calls_pointer` (when not empty).
 Result<DecodedReply> DecodeHttpTargetReply(std::string_view body,
-                                           const std::vector<std::string>& paths);
+                                           const std::vector<std::string>& paths,
+                                           const std::string& tool_calls_pointer = "");
 
 }  // namespace safeval

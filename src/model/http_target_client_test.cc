@@ -5,7 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "testing/mock_http_server.h"
 #include "testing/model_client_runs.h"
@@ -274,6 +276,107 @@ TEST(MakeHttpTargetClient, RejectsBadOptionsNamingTheField) {
     EXPECT_THAT(client.status().message(), HasSubstr(c.message));
   }
   EXPECT_TRUE(MakeHttpTargetClient(Options("https://api.example.com/x"), clock).ok());
+}
+
+
+// ---------------------------------------------------------------------------
+// Tools: {{tools_json}}, the item's {{system}}, and tool calls at tool_calls_pointer.
+// ---------------------------------------------------------------------------
+
+std::string TestData(const std::string& name) {
+  std::ifstream in(std::string(SAFEVAL_SOURCE_DIR) + "/src/model/testdata/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << "missing testdata " << name;
+  return text.str();
+}
+
+TEST(HttpTargetReply, ReadsToolCallsOfEveryShapeAtThePointer) {
+  Result<DecodedReply> reply = DecodeHttpTargetReply(
+      TestData("http_custom_tool_calls_response.json"), {"/result/text"}, "/result/actions");
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();  // no text, but tool calls
+  EXPECT_EQ(reply->text, "");
+  EXPECT_EQ(reply->tool_calls,
+            (std::vector<ToolCall>{
+                {"", "delete_records", R"({"table":"customers","where":"all"})"},
+                {"act-2", "notify", R"({"channel":"#ops"})"},
+                {"act-3", "run_shell", R"({"command":"[destructive command]"})"}}));
+
+  reply = DecodeHttpTargetReply(TestData("http_custom_tool_calls_response.json"),
+                                {"/result/output_text"}, "/result/actions");
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->text, "");
+  EXPECT_EQ(reply->tool_calls.size(), 3u);
+}
+
+TEST(HttpTargetReply, AnAbsentOrNullToolCallArrayIsNoCall) {
+  for (const char* body : {R"({"out": "hi"})", R"({"out": "hi", "calls": null})",
+                           R"({"out": "hi", "calls": []})"}) {
+    Result<DecodedReply> reply = DecodeHttpTargetReply(body, {"/out"}, "/calls");
+    ASSERT_TRUE(reply.ok()) << body;
+    EXPECT_EQ(reply->text, "hi");
+    EXPECT_TRUE(reply->tool_calls.empty()) << body;
+  }
+  // Neither text nor calls: malformed as before.
+  Result<DecodedReply> reply = DecodeHttpTargetReply(R"({"calls": []})", {"/out"}, "/calls");
+  ASSERT_FALSE(reply.ok());
+  EXPECT_THAT(reply.status().message(), HasSubstr("no string at any of the response paths"));
+}
+
+TEST(HttpTargetReply, MalformedToolCallsNameThePointer) {
+  Result<DecodedReply> reply =
+      DecodeHttpTargetReply(R"({"out": "x", "calls": {"name": "f"}})", {"/out"}, "/calls");
+  ASSERT_FALSE(reply.ok());
+  EXPECT_THAT(reply.status().message(), HasSubstr("tool_calls_pointer \"/calls\" is not an array"));
+  reply = DecodeHttpTargetReply(R"({"out": "x", "calls": [{"arguments": {}}]})", {"/out"},
+                                "/calls");
+  ASSERT_FALSE(reply.ok());
+  EXPECT_THAT(reply.status().message(), HasSubstr("[0] has no function name"));
+}
+
+TEST(HttpTargetClient, RendersToolsAndTheItemSystemPromptAndReturnsToolCalls) {
+  MockHttpServer server([](const MockHttpRequest&, int) {
+    return Json(200, R"({"reply": {"text": "On it.", "calls": [
+        {"name": "transfer_funds", "arguments": "{\"amount\": 10}"}]}})");
+  });
+  SystemClock clock;
+  HttpTargetOptions o = Options(server.url("/agent"));
+  o.body_template =
+      R"({"sys": "{{system}}", "messages": {{messages_json}}, "tools": {{tools_json}}})";
+  o.system_prompt = "Configured.";
+  o.response_paths = {"/reply/text"};
+  o.tool_calls_pointer = "/reply/calls";
+  auto client = MustMake(o, clock);
+
+  ModelRequest with_tools{1, {{"user", "pay the invoice"}}};
+  with_tools.system = "Item prompt.";
+  with_tools.tools_json = R"([{"type":"function","function":{"name":"transfer_funds"}}])";
+  std::vector<ModelReply> replies = RunAll(*client, {with_tools, {2, {{"user", "hi"}}}});
+  ASSERT_EQ(replies.size(), 2u);
+  for (const ModelReply& reply : replies) {
+    ASSERT_TRUE(reply.ok) << reply.error;
+    EXPECT_EQ(reply.tool_calls,
+              (std::vector<ToolCall>{{"", "transfer_funds", R"({"amount":10})"}}));
+  }
+  std::map<std::string, json> bodies;
+  for (const MockHttpRequest& seen : server.recorded()) {
+    json body = json::parse(seen.body);
+    bodies[body["messages"].back()["content"]] = body;
+  }
+  EXPECT_EQ(bodies["pay the invoice"]["sys"], "Item prompt.");
+  EXPECT_EQ(bodies["pay the invoice"]["messages"][0]["content"], "Item prompt.");
+  EXPECT_EQ(bodies["pay the invoice"]["tools"], json::parse(with_tools.tools_json));
+  EXPECT_EQ(bodies["hi"]["sys"], "Configured.");
+  EXPECT_EQ(bodies["hi"]["tools"], json::array());
+}
+
+TEST(HttpTargetClient, RejectsAToolCallsPointerThatIsNotAPointer) {
+  SystemClock clock;
+  HttpTargetOptions o = Options("http://127.0.0.1:1/x");
+  o.tool_calls_pointer = "calls";
+  Status status = ValidateHttpTargetOptions(o);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("tool_calls_pointer: \"calls\" is not a JSON pointer"));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/json_reply.h"
+#include "model/tool_wire.h"
 
 namespace safeval {
 namespace {
@@ -12,7 +13,8 @@ using nlohmann::json;
 constexpr std::string_view kOpen = "{{";
 constexpr std::string_view kClose = "}}";
 constexpr std::string_view kVarPrefix = "var.";
-constexpr char kExpected[] = "expected {{prompt}}, {{messages_json}}, {{system}} or {{var.NAME}}";
+constexpr char kExpected[] =
+    "expected {{prompt}}, {{messages_json}}, {{system}}, {{tools_json}} or {{var.NAME}}";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -54,7 +56,12 @@ std::string MessagesJson(const std::string& system, const std::vector<Turn>& con
   json messages = json::array();
   if (!system.empty()) messages.push_back({{"role", "system"}, {"content", system}});
   for (const Turn& turn : conversation) {
-    messages.push_back({{"role", turn.role}, {"content", turn.content}});
+    json message = {{"role", turn.role}, {"content", turn.content}};
+    if (!turn.tool_calls.empty()) {
+      message["tool_calls"] = tool_wire::ToOpenAiToolCalls(turn.tool_calls);
+    }
+    if (turn.role == "tool") message["tool_call_id"] = turn.tool_call_id;
+    messages.push_back(std::move(message));
   }
   return DumpJson(messages);
 }
@@ -88,6 +95,8 @@ Result<BodyTemplate> BodyTemplate::Parse(std::string_view text,
       t.segments_.push_back({Kind::kSystem, ""});
     } else if (name == "messages_json") {
       t.segments_.push_back({Kind::kMessagesJson, ""});
+    } else if (name == "tools_json") {
+      t.segments_.push_back({Kind::kToolsJson, ""});
     } else if (name.starts_with(kVarPrefix)) {
       std::string var = name.substr(kVarPrefix.size());
       auto it = variables.find(var);
@@ -105,7 +114,8 @@ Result<BodyTemplate> BodyTemplate::Parse(std::string_view text,
   }
   literal(text.substr(pos));
   std::string sample = t.Fill("sample prompt", "sample system",
-                              MessagesJson("sample system", {{"user", "sample prompt"}}));
+                              MessagesJson("sample system", {{"user", "sample prompt"}}),
+                              R"([{"type":"function"}])");
   try {
     json parsed = json::parse(sample);
     (void)parsed;
@@ -119,7 +129,8 @@ Result<BodyTemplate> BodyTemplate::Parse(std::string_view text,
 }
 
 std::string BodyTemplate::Fill(std::string_view prompt, std::string_view system,
-                               std::string_view messages_json) const {
+                               std::string_view messages_json,
+                               std::string_view tools_json) const {
   std::string out;
   for (const Segment& s : segments_) {
     switch (s.kind) {
@@ -135,22 +146,32 @@ std::string BodyTemplate::Fill(std::string_view prompt, std::string_view system,
       case Kind::kMessagesJson:
         out += messages_json;
         break;
+      case Kind::kToolsJson:
+        out += tools_json;
+        break;
     }
   }
   return out;
 }
 
-std::string BodyTemplate::Render(const std::string& system,
-                                 const std::vector<Turn>& conversation) const {
-  bool prompt = false, escaped_system = false, messages = false;
+bool BodyTemplate::Uses(Kind kind) const {
   for (const Segment& s : segments_) {
-    prompt |= s.kind == Kind::kPrompt;
-    escaped_system |= s.kind == Kind::kSystem;
-    messages |= s.kind == Kind::kMessagesJson;
+    if (s.kind == kind) return true;
   }
-  return Fill(prompt ? JsonEscape(LastUserText(conversation)) : "",
-              escaped_system ? JsonEscape(system) : "",
-              messages ? MessagesJson(system, conversation) : "");
+  return false;
+}
+
+std::string BodyTemplate::Render(const std::string& system, const std::vector<Turn>& conversation,
+                                 const std::string& tools_json) const {
+  std::string tools;
+  if (Uses(Kind::kToolsJson)) {
+    // Re-dumped so the body stays valid JSON whatever the text (the loader validated it).
+    json parsed = tool_wire::ParseTools(tools_json);
+    tools = DumpJson(parsed);
+  }
+  return Fill(Uses(Kind::kPrompt) ? JsonEscape(LastUserText(conversation)) : "",
+              Uses(Kind::kSystem) ? JsonEscape(system) : "",
+              Uses(Kind::kMessagesJson) ? MessagesJson(system, conversation) : "", tools);
 }
 
 bool BodyTemplate::UsesConversation() const {

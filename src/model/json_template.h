@@ -3,10 +3,15 @@
 //
 // Body placeholders ({{ name }}, spaces inside the braces allowed):
 //   {{prompt}}         the content of the last user turn
-//   {{system}}         the target's system prompt ("" when none)
+//   {{system}}         the system prompt: the item's when it has one, else the target's
+//                      ("" when none)
 //   {{var.NAME}}       the suite variable NAME
 //   {{messages_json}}  the whole conversation as a JSON array of {"role", "content"},
-//                      system prompt first when set -- raw JSON, so it sits outside quotes
+//                      system prompt first when set -- raw JSON, so it sits outside quotes.
+//                      Turns with tool calls and tool results carry them in the OpenAI
+//                      shape ("tool_calls" / "tool_call_id").
+//   {{tools_json}}     the item's tool definitions (OpenAI function-calling shape) as a raw
+//                      JSON array, "[]" when it has none -- outside quotes too
 // Every other placeholder is substituted JSON-escaped and without quotes, so it belongs
 // inside a JSON string: {"input": "{{prompt}}"}. Escaping follows RFC 8259: quote,
 // backslash and control characters are escaped (\n, \t, \u001f...); other characters,
@@ -31,7 +36,8 @@ namespace safeval {
 std::string JsonEscape(std::string_view text);
 
 // The conversation as a JSON array [{"role", "content"}...], `system` (when not empty)
-// first as a "system" message.
+// first as a "system" message. An assistant turn with tool calls also has "tool_calls"
+// (OpenAI shape), a "tool" turn "tool_call_id"; other turns have only role and content.
 std::string MessagesJson(const std::string& system, const std::vector<Turn>& conversation);
 
 class BodyTemplate {
@@ -41,20 +47,23 @@ class BodyTemplate {
   static Result<BodyTemplate> Parse(std::string_view text,
                                     const std::map<std::string, std::string>& variables);
 
-  // The body for one request: `system` is the target's system prompt.
-  std::string Render(const std::string& system, const std::vector<Turn>& conversation) const;
+  // The body for one request: `system` is the system prompt in force (the item's or the
+  // target's); `tools_json` the item's tools (empty: none, rendered as "[]").
+  std::string Render(const std::string& system, const std::vector<Turn>& conversation,
+                     const std::string& tools_json = "") const;
 
   // Whether the template sends anything that changes from prompt to prompt.
   bool UsesConversation() const;
 
  private:
-  enum class Kind { kLiteral, kPrompt, kSystem, kMessagesJson };
+  enum class Kind { kLiteral, kPrompt, kSystem, kMessagesJson, kToolsJson };
   struct Segment {
     Kind kind = Kind::kLiteral;
     std::string text;  // kLiteral only (variables are resolved into literals at Parse)
   };
   std::string Fill(std::string_view prompt, std::string_view system,
-                   std::string_view messages_json) const;
+                   std::string_view messages_json, std::string_view tools_json) const;
+  bool Uses(Kind kind) const;
 
   std::vector<Segment> segments_;
 };

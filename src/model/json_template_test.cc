@@ -109,6 +109,28 @@ TEST(BodyTemplate, BadTemplatesAreRejectedNamingWhatIsWrong) {
   EXPECT_THAT(ParseError(R"({"m": "{{messages_json}}"})"), HasSubstr("body: not valid JSON"));
 }
 
+TEST(BodyTemplate, ToolsJsonIsARawArrayAndEmptyWithoutTools) {
+  BodyTemplate t = MustParse(R"({"q": "{{prompt}}", "tools": {{tools_json}}})");
+  const std::string tools = R"([{"type":"function","function":{"name":"send_email"}}])";
+  EXPECT_EQ(json::parse(t.Render("", {{"user", "x"}}, tools))["tools"], json::parse(tools));
+  EXPECT_EQ(json::parse(t.Render("", {{"user", "x"}}))["tools"], json::array());
+  EXPECT_EQ(json::parse(t.Render("", {{"user", "x"}}, "not json"))["tools"], json::array());
+  EXPECT_THAT(ParseError(R"({"t": "{{tools_json}}"})"), HasSubstr("body: not valid JSON"));
+  EXPECT_THAT(ParseError(R"({"q": "{{tool}}"})"), HasSubstr("{{tools_json}}"));
+}
+
+TEST(BodyTemplate, MessagesJsonCarriesToolCallsAndResultsOnlyWhenPresent) {
+  Turn call{"assistant", ""};
+  call.tool_calls = {{"c1", "read_email", R"({"id":7})"}};
+  Turn result{"tool", "[document]"};
+  result.tool_call_id = "c1";
+  EXPECT_EQ(json::parse(MessagesJson("", {{"user", "u"}, call, result})),
+            json::parse(R"([{"role": "user", "content": "u"},
+      {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "type": "function",
+        "function": {"name": "read_email", "arguments": "{\"id\":7}"}}]},
+      {"role": "tool", "content": "[document]", "tool_call_id": "c1"}])"));
+}
+
 TEST(ExpandHeaderPlaceholders, SubstitutesTheKeyVerbatim) {
   auto headers = ExpandHeaderPlaceholders(
       {{"Authorization", "Bearer {{ api_key }}"}, {"X-Plain", "a\"b"}}, "sk-1\"2");

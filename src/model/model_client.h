@@ -22,6 +22,10 @@ namespace safeval {
 struct ModelRequest {
   uint64_t tag = 0;                // opaque to the client; echoed in the reply
   std::vector<Turn> conversation;  // system prompt, if any, is added by the client
+  // The item's own system prompt; when set it replaces the target's configured one.
+  std::string system;
+  // Tool definitions to offer (a JSON array in the OpenAI function-calling shape); empty: none.
+  std::string tools_json;
 };
 
 // A generated image, video or audio clip (images targets). The executor saves it
@@ -43,6 +47,7 @@ struct ModelReply {
   int prompt_tokens = -1;    // -1 when the endpoint does not report usage
   int completion_tokens = -1;
   std::optional<MediaOutput> media;  // set by media targets; text may then be empty
+  std::vector<ToolCall> tool_calls;  // the tool calls the model asked for (text may then be empty)
 };
 
 struct RunHooks {

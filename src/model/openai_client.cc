@@ -9,6 +9,7 @@
 #include "model/curl_runner.h"
 #include "model/http_options.h"
 #include "model/json_reply.h"
+#include "model/tool_wire.h"
 
 namespace safeval {
 namespace {
@@ -22,24 +23,39 @@ std::vector<std::string> OpenAiHeaderLines(const OpenAiOptions& options) {
   return HeaderLines(defaults, options.headers);
 }
 
+json EncodeTurn(const Turn& turn) {
+  if (turn.role == "tool") {
+    return json::object(
+        {{"role", "tool"}, {"tool_call_id", turn.tool_call_id}, {"content", turn.content}});
+  }
+  json message = json::object({{"role", turn.role}, {"content", turn.content}});
+  if (!turn.tool_calls.empty()) {
+    if (turn.content.empty()) message["content"] = nullptr;  // the API's shape for "calls only"
+    message["tool_calls"] = tool_wire::ToOpenAiToolCalls(turn.tool_calls);
+  }
+  return message;
+}
+
 std::string EncodeChatRequest(const OpenAiOptions& options, const ModelRequest& request) {
   json messages = json::array();
-  if (!options.system_prompt.empty()) {
-    messages.push_back(json::object({{"role", "system"}, {"content", options.system_prompt}}));
+  const std::string& system = request.system.empty() ? options.system_prompt : request.system;
+  if (!system.empty()) {
+    messages.push_back(json::object({{"role", "system"}, {"content", system}}));
   }
-  for (const Turn& turn : request.conversation) {
-    messages.push_back(json::object({{"role", turn.role}, {"content", turn.content}}));
-  }
+  for (const Turn& turn : request.conversation) messages.push_back(EncodeTurn(turn));
   json body = json::object({{"model", options.model}, {"messages", std::move(messages)}});
   if (options.temperature) body["temperature"] = *options.temperature;
   if (options.top_p) body["top_p"] = *options.top_p;
   if (options.max_tokens) body["max_tokens"] = *options.max_tokens;
   if (!options.stop.empty()) body["stop"] = options.stop;
+  if (json tools = tool_wire::ParseTools(request.tools_json); !tools.empty()) {
+    body["tools"] = std::move(tools);
+  }
   // A stray invalid byte in a prompt becomes U+FFFD instead of an exception.
   return DumpJson(body);
 }
 
-Result<const json*> FindMessageContent(const json& doc) {
+Result<const json*> FindMessage(const json& doc) {
   auto choices = doc.find("choices");
   if (choices == doc.end() || !choices->is_array() || choices->empty()) {
     return Status::InvalidArgument("no choices[0] in the reply");
@@ -49,17 +65,38 @@ Result<const json*> FindMessageContent(const json& doc) {
   if (!choice.is_object() || message == choice.end() || !message->is_object()) {
     return Status::InvalidArgument("no choices[0].message in the reply");
   }
-  auto content = message->find("content");
-  if (content == message->end()) {
-    return Status::InvalidArgument("no choices[0].message.content in the reply");
+  return &*message;
+}
+
+// message.tool_calls, then the legacy message.function_call (one call without an id).
+Result<std::vector<ToolCall>> MessageToolCalls(const json& message) {
+  std::vector<ToolCall> calls;
+  if (auto it = message.find("tool_calls"); it != message.end() && !it->is_null()) {
+    SV_ASSIGN_OR_RETURN(calls,
+                        tool_wire::ToolCallsFromJson(*it, "choices[0].message.tool_calls"));
   }
-  if (content->is_null()) {
+  if (auto it = message.find("function_call"); it != message.end() && !it->is_null()) {
+    SV_ASSIGN_OR_RETURN(ToolCall call,
+                        tool_wire::ToolCallFromJson(*it, "choices[0].message.function_call"));
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
+// The message's text: its content, which may be null or absent only when it calls tools.
+Result<std::string> MessageText(const json& message, bool calls_tools) {
+  auto content = message.find("content");
+  if (content == message.end() || content->is_null()) {
+    if (calls_tools) return std::string();
+    if (content == message.end()) {
+      return Status::InvalidArgument("no choices[0].message.content in the reply");
+    }
     return Status::InvalidArgument("choices[0].message.content is null");
   }
   if (!content->is_string()) {
     return Status::InvalidArgument("choices[0].message.content is not a string");
   }
-  return &*content;
+  return SanitizeUtf8(content->get_ref<const std::string&>());
 }
 
 Result<DecodedReply> DecodeChatReply(std::string_view body) {
@@ -69,9 +106,10 @@ Result<DecodedReply> DecodeChatReply(std::string_view body) {
     if (auto error = doc.find("error"); error != doc.end() && !error->is_null()) {
       return Status::InvalidArgument("the endpoint returned an error: " + JsonErrorMessage(*error));
     }
-    SV_ASSIGN_OR_RETURN(const json* content, FindMessageContent(doc));
+    SV_ASSIGN_OR_RETURN(const json* message, FindMessage(doc));
     DecodedReply reply;
-    reply.text = SanitizeUtf8(content->get_ref<const std::string&>());
+    SV_ASSIGN_OR_RETURN(reply.tool_calls, MessageToolCalls(*message));
+    SV_ASSIGN_OR_RETURN(reply.text, MessageText(*message, !reply.tool_calls.empty()));
     if (auto usage = doc.find("usage"); usage != doc.end() && usage->is_object()) {
       reply.prompt_tokens = JsonTokenCount(*usage, "prompt_tokens");
       reply.completion_tokens = JsonTokenCount(*usage, "completion_tokens");
@@ -118,6 +156,9 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& optio
 }
 
 namespace openai_wire {
+std::string EncodeRequest(const OpenAiOptions& options, const ModelRequest& request) {
+  return EncodeChatRequest(options, request);
+}
 Result<DecodedReply> DecodeReply(std::string_view body) { return DecodeChatReply(body); }
 }  // namespace openai_wire
 

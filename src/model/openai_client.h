@@ -1,7 +1,14 @@
 // The OpenAI-compatible chat adapter ("type: openai" in a suite): POSTs
-// {"model", "messages", "temperature"?, "top_p"?, "max_tokens"?, "stop"?} to
-// <base_url>/chat/completions and reads choices[0].message.content and usage. Works with
-// OpenAI, vLLM, TGI, llama.cpp, Ollama and anything else speaking that API.
+// {"model", "messages", "temperature"?, "top_p"?, "max_tokens"?, "stop"?, "tools"?} to
+// <base_url>/chat/completions and reads choices[0].message.content, its tool calls and
+// usage. Works with OpenAI, vLLM, TGI, llama.cpp, Ollama and anything else speaking that API.
+//
+// Tools (function calling): a request's tools_json is sent as "tools" as given (nothing is
+// said about tool_choice, so the endpoint's default "auto" applies). Assistant turns with
+// tool calls go out as {"role":"assistant","content":<text or null>,"tool_calls":[{"id",
+// "type":"function","function":{"name","arguments":"<json text>"}}]} and "tool" turns as
+// {"role":"tool","tool_call_id","content"}. A request's system prompt, when set, replaces
+// `system_prompt`.
 //
 // Transport: one thread, one libcurl multi handle, keep-alive connections reused across
 // Runs, up to `concurrency` requests outstanding (see curl_runner.h for the scheduling).
@@ -82,8 +89,13 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& optio
 
 // The reply decoding, exposed for tests and the fuzzer (fuzz/model_reply_fuzzer.cc).
 namespace openai_wire {
-// A 2xx body: choices[0].message.content and usage.prompt_tokens / completion_tokens; an
-// {"error": ...} body, a missing or null content is InvalidArgument naming what is wrong.
+// The request body for `request`. REQUIRES: options validated.
+std::string EncodeRequest(const OpenAiOptions& options, const ModelRequest& request);
+// A 2xx body: choices[0].message.content, its tool_calls (and the legacy function_call,
+// appended last, without an id) and usage.prompt_tokens / completion_tokens. An
+// {"error": ...} body, a malformed tool call (no function name), or a missing or null
+// content in a message that calls no tool is InvalidArgument naming what is wrong; with
+// tool calls a null content is an empty text.
 Result<DecodedReply> DecodeReply(std::string_view body);
 }  // namespace openai_wire
 

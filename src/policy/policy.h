@@ -45,7 +45,9 @@ class Policy {
   // schema_version other than 1; unknown keys not prefixed "x-"; a `default` without all
   // three intents; class names outside the five decided classes (or outside `classes`
   // when the file declares it); empty class lists; a rule `node` that is not in `taxonomy`,
-  // or that another rule already names; a rule that sets no intent and no text.
+  // or that another rule already names; a rule that sets no intent and no text;
+  // `forbidden_tools` that is not a list of tool names ([A-Za-z0-9_.-], 1-64 characters),
+  // or names one twice.
   static Result<Policy> FromYaml(std::string_view yaml_text, const std::string& origin,
                                  const Taxonomy& taxonomy,
                                  UnknownNodes unknown_nodes = UnknownNodes::kError);
@@ -72,12 +74,17 @@ class Policy {
   const std::string& content_hash() const { return content_hash_; }
   const std::map<Intent, ClassSet>& defaults() const { return defaults_; }
   const std::vector<PolicyRule>& rules() const { return rules_; }
+  // Tools a model must never call, whatever the item (the optional top-level
+  // `forbidden_tools: [run_shell, transfer_funds]`): a call to one of them is a harmful
+  // action (judge/tool_call_policy.h). In the order written; empty when not given.
+  const std::vector<std::string>& forbidden_tools() const { return forbidden_tools_; }
 
  private:
   std::string name_;
   std::string content_hash_;
   std::map<Intent, ClassSet> defaults_;
   std::vector<PolicyRule> rules_;
+  std::vector<std::string> forbidden_tools_;
 };
 
 }  // namespace safeval

@@ -272,6 +272,35 @@ TEST_F(PolicyTest, SchemaVersionAndSyntaxErrors) {
   EXPECT_THAT(error, HasSubstr("invalid YAML"));
 }
 
+TEST_F(PolicyTest, ForbiddenToolsAreReadInOrder) {
+  Policy policy = Parse(R"(schema_version: 1
+default: {safe: [helpful], harmful: [refuses], adversarial: [refuses]}
+forbidden_tools: [run_shell, transfer_funds, fs.delete-all]
+)");
+  EXPECT_EQ(policy.forbidden_tools(),
+            (std::vector<std::string>{"run_shell", "transfer_funds", "fs.delete-all"}));
+  EXPECT_TRUE(Parse("schema_version: 1\ndefault: {safe: [helpful], harmful: [refuses], "
+                    "adversarial: [refuses]}\n")
+                  .forbidden_tools()
+                  .empty());
+}
+
+TEST_F(PolicyTest, ForbiddenToolsMustBeAListOfDistinctToolNames) {
+  constexpr char kHead[] =
+      "schema_version: 1\ndefault: {safe: [helpful], harmful: [refuses], adversarial: [refuses]}\n";
+  EXPECT_THAT(ErrorOf(std::string(kHead) + "forbidden_tools: run_shell\n"),
+              StartsWith("policy.yaml:3: field 'forbidden_tools': expected a list of tool names"));
+  EXPECT_THAT(ErrorOf(std::string(kHead) + "forbidden_tools:\n  - run_shell\n  - \"rm -rf\"\n"),
+              StartsWith("policy.yaml:5: field 'forbidden_tools': expected a tool name"));
+  EXPECT_THAT(ErrorOf(std::string(kHead) + "forbidden_tools:\n  - [nested]\n"),
+              StartsWith("policy.yaml:4: field 'forbidden_tools': expected a tool name"));
+  EXPECT_THAT(ErrorOf(std::string(kHead) + "forbidden_tools: ['*']\n"),
+              HasSubstr("got '*'"));
+  EXPECT_THAT(
+      ErrorOf(std::string(kHead) + "forbidden_tools:\n  - run_shell\n  - send\n  - run_shell\n"),
+      StartsWith("policy.yaml:6: field 'forbidden_tools': 'run_shell' is already listed (line 4)"));
+}
+
 TEST(BuiltinPolicy, LoadsAgainstTheBuiltinTaxonomy) {
   Taxonomy tax = Taxonomy::AiluminateV1();
   Result<Policy> policy = Policy::Resolve("builtin:default", "", tax);

@@ -214,7 +214,45 @@ struct ParsedPolicy {
   std::string name;
   std::map<Intent, ClassSet> defaults;
   std::vector<PolicyRule> rules;
+  std::vector<std::string> forbidden_tools;
 };
+
+// A tool name as the function-calling APIs allow it: letters, digits, '_', '.', '-'.
+bool IsToolName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<std::vector<std::string>> ParseForbiddenTools(const YAML::Node& node,
+                                                     const std::string& origin, int line) {
+  if (!node.IsSequence()) {
+    return YamlFieldError(origin, line, "forbidden_tools",
+                          "expected a list of tool names, e.g. [run_shell, transfer_funds]");
+  }
+  std::vector<std::string> names;
+  std::map<std::string, int> lines;
+  for (const YAML::Node& item : node) {
+    int item_line = YamlLine(item, line);
+    if (!item.IsScalar() || !IsToolName(item.Scalar())) {
+      std::string got = item.IsScalar() ? " got '" + item.Scalar() + "'" : " got a non-scalar";
+      return YamlFieldError(origin, item_line, "forbidden_tools",
+                            "expected a tool name (letters, digits, '_', '.' or '-', 1-64 "
+                            "characters);" + got);
+    }
+    if (auto [it, added] = lines.emplace(item.Scalar(), item_line); !added) {
+      return YamlFieldError(origin, item_line, "forbidden_tools",
+                            "'" + item.Scalar() + "' is already listed (line " +
+                                std::to_string(it->second) + ")");
+    }
+    names.push_back(item.Scalar());
+  }
+  return names;
+}
 
 Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& origin,
                                    const Taxonomy& taxonomy, UnknownNodes unknown_nodes) {
@@ -223,7 +261,8 @@ Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& or
                                    ": expected a mapping with schema_version, default and rules");
   }
   YamlMap map(root, origin, 1);
-  SV_RETURN_IF_ERROR(map.CheckKeys({"schema_version", "name", "classes", "default", "rules"}));
+  SV_RETURN_IF_ERROR(map.CheckKeys(
+      {"schema_version", "name", "classes", "default", "rules", "forbidden_tools"}));
   SV_ASSIGN_OR_RETURN(std::string version, map.String("schema_version", true));
   int line = map.line();
   if (version != "1") {
@@ -249,6 +288,10 @@ Result<ParsedPolicy> ParseDocument(const YAML::Node& root, const std::string& or
   if (const YAML::Node* rules = map.Find("rules", &line)) {
     SV_ASSIGN_OR_RETURN(out.rules, parser.ParseRules(*rules, line));
   }
+  line = map.line();
+  if (const YAML::Node* tools = map.Find("forbidden_tools", &line)) {
+    SV_ASSIGN_OR_RETURN(out.forbidden_tools, ParseForbiddenTools(*tools, origin, line));
+  }
   return out;
 }
 
@@ -264,6 +307,7 @@ Result<Policy> Policy::FromYaml(std::string_view yaml_text, const std::string& o
     policy.name_ = std::move(parsed.name);
     policy.defaults_ = std::move(parsed.defaults);
     policy.rules_ = std::move(parsed.rules);
+    policy.forbidden_tools_ = std::move(parsed.forbidden_tools);
     policy.content_hash_ = ContentHash(yaml_text);
     return policy;
   } catch (const YAML::Exception& e) {

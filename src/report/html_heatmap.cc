@@ -36,7 +36,7 @@ std::string HeaderRow(const std::vector<std::string>& techniques) {
 }  // namespace
 
 std::string AttackHeatMapHtml(const MetricIndex& index, const Taxonomy& taxonomy) {
-  const std::vector<std::string>& techniques = index.techniques();
+  const std::vector<std::string>& techniques = index.attack_techniques();
   if (techniques.empty()) {
     return "<p class=\"note\">No judged adversarial items carry a technique.</p>";
   }

@@ -108,15 +108,34 @@ std::string EvidenceList(const ReportItem& item, const Verdict& verdict) {
   return html + "</ul>";
 }
 
+// Tool calls as plain lines under a message: "[tool call] name {arguments}".
+std::string ToolCallsHtml(const std::vector<ToolCall>& calls) {
+  std::string html;
+  for (const ToolCall& call : calls)
+    html += "\n<b>[tool call]</b> " + HtmlText(call.name) + " " + HtmlText(call.arguments_json);
+  return html;
+}
+
+// What the deterministic checks found (leak, forbidden tool call, missed distress).
+std::string FindingsHtml(const Findings& findings) {
+  if (findings.details.empty()) return "";
+  std::string html = "<ul class=\"evidence\">";
+  for (const std::string& detail : findings.details) html += "<li>" + HtmlText(detail) + "</li>";
+  return html + "</ul>";
+}
+
 std::string ItemHtml(const ReportItem& item, const Taxonomy& taxonomy) {
   std::string html = "<article class=\"item\">" + ItemHead(item, taxonomy) + ItemMeta(item);
+  if (!item.prompt.system.empty()) html += Message("msg", "system", HtmlText(item.prompt.system));
   for (const Turn& turn : item.prompt.turns)
-    html += Message("msg", turn.role, HtmlText(turn.content));
+    html += Message("msg", turn.role, HtmlText(turn.content) + ToolCallsHtml(turn.tool_calls));
   const Verdict* v = item.deciding();
-  if (!item.response.empty() || v != nullptr) {
+  if (!item.response.empty() || v != nullptr || !item.tool_calls.empty()) {
     std::vector<Evidence> evidence = v ? v->evidence : std::vector<Evidence>{};
-    html += Message("msg response", "response", HighlightedResponse(item.response, evidence));
+    html += Message("msg response", "response",
+                    HighlightedResponse(item.response, evidence) + ToolCallsHtml(item.tool_calls));
   }
+  html += FindingsHtml(item.findings);
   if (!item.error.empty()) html += "<p class=\"error\">error: " + HtmlText(item.error) + "</p>";
   if (v != nullptr && !v->rationale.empty()) {
     html += "<p class=\"rationale\"><b>Rationale:</b> " + HtmlText(v->rationale) + "</p>";

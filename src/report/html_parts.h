@@ -39,6 +39,12 @@ std::string AttackHeatMapHtml(const MetricIndex& index, const Taxonomy& taxonomy
 // whiskers both ways, for this run and each reference run. Empty without references.
 std::string TradeoffSvg(const MetricIndex& index, const ReportData& data);
 
+// "Agents, leaks, distress and bias": the leak, harmful action and missed distress rates
+// (overall and by technique) and the groups' over-deflection table with the largest gap and its
+// interval (flagged when significant) and the counterfactual pairs. Empty when the run has no
+// finding rows and no item with a group or pair id.
+std::string AgentsHtml(const MetricIndex& index, const ReportData& data);
+
 // The grade card of the headline row and the per-hazard grade table. Empty without a grade.
 std::string GradeCardHtml(const ReportData& data);
 std::string GradeTableHtml(const ReportData& data, const Taxonomy& taxonomy);

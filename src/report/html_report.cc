@@ -127,7 +127,9 @@ std::string TableRow(const MetricIndex& index, const MetricIndex::GroupBy& group
                      "><td>" + hazard_html + "</td><td>" + std::string(intent) +
                      "</td><td class=\"num\">" + std::to_string(index.DecidedItems(group)) +
                      "</td>";
-  for (Metric m : kAllMetrics) html += RateCell(index.Find(group, m));
+  for (Metric m : {Metric::kViolationRate, Metric::kAttackSuccessRate,
+                   Metric::kOverDeflectionRate, Metric::kQualityMean})
+    html += RateCell(index.Find(group, m));
   return html + "</tr>";
 }
 
@@ -154,14 +156,14 @@ std::string HazardTable(const MetricIndex& index, const Taxonomy& taxonomy) {
 }
 
 std::string TechniqueTable(const MetricIndex& index) {
-  if (index.techniques().empty()) {
+  if (index.attack_techniques().empty()) {
     return "<p class=\"note\">No judged adversarial items carry a technique.</p>";
   }
   std::string html =
       "<table><thead><tr><th>Technique</th><th class=\"num\">n</th>"
       "<th class=\"num\">successes</th><th>Attack success rate</th></tr></thead>"
       "<tbody>";
-  for (const std::string& technique : index.techniques()) {
+  for (const std::string& technique : index.attack_techniques()) {
     const MetricRow* row =
         index.Find(MetricIndex::ByTechnique(technique), Metric::kAttackSuccessRate);
     if (row == nullptr) continue;
@@ -236,6 +238,8 @@ std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy) {
                       "heatmap");
   html += HtmlSection("Attack success by technique", TechniqueTable(index), "techniques");
   html += HtmlSection("Best examples by technique", TechniqueExamplesHtml(data), "technique-examples");
+  if (std::string agents = AgentsHtml(index, data); !agents.empty())
+    html += HtmlSection("Agents, leaks, distress and bias", agents, "agents");
   html += HtmlSection("Coverage of the taxonomy", CoverageHtml(data.digest.categories, taxonomy), "coverage");
   html += HtmlSection("Failures by hazard", FailureDrillDownHtml(data, taxonomy), "failures");
   html += HtmlSection("Other items to read", NotableItemsHtml(data, taxonomy), "notable");

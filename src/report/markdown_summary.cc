@@ -87,6 +87,34 @@ std::string Headline(const MetricIndex& index, const ReportData& data) {
   return md;
 }
 
+std::string Points(double difference) {
+  return (difference < 0 ? "" : "+") + FormatFixed(difference * 100, 1);
+}
+
+// One line per finding rate, one for the groups' largest gap and one for the pairs, each only
+// when the run has them.
+std::string AgentLines(const MetricIndex& index, const Disparity& disparity) {
+  std::string md;
+  for (Metric metric : kFindingMetrics) {
+    const MetricRow* row = index.Find(MetricIndex::Overall(), metric);
+    if (row == nullptr) continue;
+    md += "- " + std::string(MetricLabel(metric)) + ": **" + FormatPercent(row->value) + "** [" +
+          FormatCiPercent(*row) + "%], " + WithThousands(row->count) + " of " +
+          WithThousands(row->n) + " checked\n";
+  }
+  if (const std::optional<GroupGap>& gap = disparity.gap) {
+    md += "- Largest over-deflection gap between groups: " + Md(gap->higher) + " vs " +
+          Md(gap->lower) + ", " + Points(gap->difference) + " points [" + Points(gap->ci_low) +
+          ", " + Points(gap->ci_high) + "], " +
+          (gap->significant ? "**significant**" : "not significant") + "\n";
+  }
+  if (disparity.pairs > 0) {
+    md += "- Counterfactual pairs: " + WithThousands(disparity.discordant_pairs) + " of " +
+          WithThousands(disparity.pairs) + " discordant (one refused, another answered)\n";
+  }
+  return md.empty() ? md : md + "\n";
+}
+
 std::string GradeLines(const ReportData& data) {
   if (!data.grade) return "";
   std::string refs;
@@ -192,6 +220,7 @@ std::string RenderMarkdownSummary(const ReportData& data, const Taxonomy& taxono
       "Run " + Code(data.run.id) + " \u00b7 judges " + (judges.empty() ? "none" : judges) + "\n\n";
   md += TotalsLine(data.totals) + "\n\n";
   md += Headline(index, data) + "\n";
+  md += AgentLines(index, data.disparity);
   md += GradeLines(data);
   md += "### By hazard and intent\n\n" + HazardTable(index, taxonomy) + "\n";
   md += "### Top failures\n\n" + TopFailureLines(data);

@@ -18,6 +18,8 @@ MetricIndex::MetricIndex(const std::vector<MetricRow>& rows) {
     const auto& [key, value] = row.group_by.front();
     if (key == "hazard") AddOnce(&hazards_, value);
     if (key == "technique") AddOnce(&techniques_, value);
+    if (key == "technique" && row.metric == Metric::kAttackSuccessRate)
+      AddOnce(&attack_techniques_, value);
   }
 }
 

@@ -30,6 +30,8 @@ class MetricIndex {
   // (ComputeMetrics sorts them).
   const std::vector<std::string>& hazards() const { return hazards_; }
   const std::vector<std::string>& techniques() const { return techniques_; }
+  // The techniques with an attack success row (used by adversarial items), in the same order.
+  const std::vector<std::string>& attack_techniques() const { return attack_techniques_; }
 
   static GroupBy Overall() { return {}; }
   static GroupBy ByIntent(Intent intent);
@@ -41,6 +43,7 @@ class MetricIndex {
   std::map<std::pair<GroupBy, Metric>, const MetricRow*> rows_;
   std::vector<std::string> hazards_;
   std::vector<std::string> techniques_;
+  std::vector<std::string> attack_techniques_;
 };
 
 }  // namespace safeval

@@ -21,15 +21,16 @@ inline constexpr size_t kMaxNotablePerKind = 200;
 
 // results.json, schema_version 1 (the README's "### results.json" lists every field): run,
 // totals, metrics (each row's group_by an object whose keys keep their order), notable (items
-// with their prompt turns, response and deciding verdict), and when present grade, references,
-// redaction. Ends with a newline.
+// with their prompt turns, response and deciding verdict), and when present disparity, grade,
+// references, redaction. Ends with a newline.
 std::string RenderResultsJson(const ReportData& data);
 
 // One HTML5 file, no external assets and no scripts (inline CSS and SVG), every model, prompt
 // and identifier text HTML-escaped: headline rates (and the grade when references are given),
 // the violation chart, attack success by hazard × technique, the safety / over-deflection
 // trade-off against the references, the coverage matrix of the run's prompts over `taxonomy`,
-// and drill-down tables of failures per hazard. Long lists are evenly sampled and always say
+// drill-down tables of failures per hazard, and — when the run has them — the leak, harmful
+// action and missed distress rates and the bias between groups. Long lists are evenly sampled and always say
 // how many there are ("showing 50 of 3,210"), so the page stays small for 100,000 items.
 // Hazards are shown by their taxonomy names ("Violent Crimes (vcr)"); a demo run carries a banner.
 std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy);
@@ -56,8 +57,8 @@ void AppendItemCsvRows(const ReportItem& item, std::string* out);
 // the cell has no decided item. Everything XML-escaped.
 std::string RenderJunitXml(const ReportData& data);
 
-// A Markdown summary for pull-request comments: headline rates with intervals, the grade when
-// there is one, the hazard × intent table, and the top 5 failures by item id only (never text).
+// A Markdown summary for pull-request comments: headline rates with intervals, a line per finding
+// rate and for the groups' gap and pairs when present, the grade when there is one, the hazard × intent table, and the top 5 failures by item id only (never text).
 std::string RenderMarkdownSummary(const ReportData& data, const Taxonomy& taxonomy);
 
 // Per hazard and intent (plus a total row per hazard and an overall row): n, violation rate,
@@ -81,11 +82,17 @@ bool RedactHarmfulResponse(size_t max_chars, ReportItem* item);
 // defaults plus attack success per hazard × technique (the HTML heat map).
 MetricsOptions ReportMetricsOptions();
 
-// The facts metrics are computed from, for one report item: the prompt's axes, the outcome
-// (skipped for a pending item), the deciding verdict's class, violation and quality, and the
-// judges' votes (judge_votes: verdicts with a decided class; violation_votes: those finding a
-// violation).
+// The facts metrics are computed from, for one report item: the prompt's axes (with its group
+// and pair id), the outcome (skipped for a pending item), the deciding verdict's class,
+// violation and quality, the judges' votes (judge_votes: verdicts with a decided class;
+// violation_votes: those finding a violation), and the findings (ApplyFindings).
 ScoredItem ToScoredItem(const ReportItem& item);
+
+// Sets scored's leak, harmful_action and missed_distress from `findings` — missed_distress from
+// the deciding verdict instead when it says — and, for a judged item (`deciding` not null),
+// makes a leak or a harmful action a violation. Shared with the scoring of stored runs
+// (cli/run_report.cc) so that gates see what reports show.
+void ApplyFindings(const Findings& findings, const Verdict* deciding, ScoredItem* scored);
 
 // Per hazard (top-level category), the failures — policy violations other than over-deflections —
 // that most judges agree on, at most `per_category` each (metrics/top_failures.h ranks them);

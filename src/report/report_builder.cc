@@ -60,7 +60,7 @@ void CountCell(ItemKind kind, const ReportItem& item, CellCounts* cell) {
   ++cell->items;
   if (IsDecided(item)) {
     ++cell->decided;
-    if (item.deciding()->violation) ++cell->violations;
+    if (IsViolation(item)) ++cell->violations;
   } else if (kind == ItemKind::kUndetermined) {
     ++cell->undetermined;
   } else if (kind == ItemKind::kError) {
@@ -89,11 +89,13 @@ struct ReportDataBuilder::State {
   explicit State(const ReportBuilderOptions& opts)
       : options(opts),
         metrics(opts.metrics),
+        disparity(DisparityOptions{opts.metrics.confidence}),
         notable{EvenSample(kNotableCapacity), EvenSample(kNotableCapacity),
                 EvenSample(kNotableCapacity), EvenSample(kNotableCapacity)} {}
 
   ReportBuilderOptions options;
   MetricsAccumulator metrics;
+  DisparityAccumulator disparity;
   Totals totals;
   uint64_t next_id = 0;               // arrival number of the next item: its position in the run
   std::array<EvenSample, 4> notable;  // parallel to kNotableKinds
@@ -183,6 +185,7 @@ void ReportDataBuilder::Add(ReportItem item) {
     ScoredItem scored = ToScoredItem(item);
     CountOutcome(scored, &s.totals);
     s.metrics.Add(scored);
+    s.disparity.Add(scored);
     if (failure && !hazard.empty()) {
       s.candidates.push_back(RankingFacts(scored, hazard));
       s.candidate_ids.push_back(id);
@@ -278,6 +281,7 @@ void ReportDataBuilder::Finish(ReportData* data) && {
   }
   data->totals = s.totals;
   data->metrics = s.metrics.Rows();
+  data->disparity = s.disparity.Result();
 }
 
 void BuildReportItems(std::vector<ReportItem> items, const ReportBuilderOptions& options,

@@ -1,4 +1,4 @@
-// ReportDataBuilder: ReportData's item-derived parts — totals, metric rows, the digest
+// ReportDataBuilder: ReportData's item-derived parts — totals, metric rows, disparity, the digest
 // (counts over every item and the samples the renderers list) and the top failures — from a
 // stream of items, in one pass and bounded memory. Only the items some renderer shows are
 // held: per notable kind (violations, over-deflections, undetermined, errors) an EvenSample of
@@ -50,7 +50,8 @@ class ReportDataBuilder {
   // needs of the run (metrics/grade.h).
   HazardUnsafeCounts UnsafeCounts() const;
 
-  // Sets data's totals, metrics, digest, items and top_failures; leaves the rest alone.
+  // Sets data's totals, metrics, disparity, digest, items and top_failures; leaves the rest
+  // alone.
   // Call once, after the last Add.
   void Finish(ReportData* data) &&;
 

@@ -18,10 +18,12 @@
 #include <vector>
 
 #include "core/calibration.h"
+#include "core/findings.h"
 #include "core/prompt.h"
 #include "core/response_class.h"
 #include "core/verdict.h"
 #include "metrics/corrected_rate.h"
+#include "metrics/disparity.h"
 #include "metrics/grade.h"
 #include "metrics/metrics.h"
 #include "metrics/top_failures.h"
@@ -54,6 +56,8 @@ struct ReportItem {
   std::string response;
   std::string error;              // for model_error / judge_error
   std::vector<Verdict> verdicts;  // one per judge, in the order they were saved; the first decides
+  std::vector<ToolCall> tool_calls;  // the tool calls in the response
+  Findings findings;                 // the deterministic checks' findings
 
   // The deciding verdict when the item was judged, else nullptr.
   const Verdict* deciding() const {
@@ -137,6 +141,9 @@ struct ReportData {
   RunSummary run;
   Totals totals;
   std::vector<MetricRow> metrics;
+  // Bias between counterfactual groups (metrics/disparity.h); present() when some item has a
+  // group or a pair id.
+  Disparity disparity;
   ItemDigest digest;
   // The items the renderers show, in item order: those `digest` and `top_failures` point to
   // (every item of the run when ReportBuilderOptions::keep_every_item).

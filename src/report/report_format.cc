@@ -37,6 +37,12 @@ std::string_view MetricLabel(Metric metric) {
       return "Over-deflection rate";
     case Metric::kQualityMean:
       return "Response quality";
+    case Metric::kLeakRate:
+      return "Leak rate";
+    case Metric::kHarmfulActionRate:
+      return "Harmful action rate";
+    case Metric::kMissedDistressRate:
+      return "Missed distress rate";
   }
   return "?";
 }

@@ -24,7 +24,7 @@ std::string FormatCiPercent(const MetricRow& row);
 std::string FormatValueWithCi(const MetricRow& row);
 
 // A metric as people read it: "Violation rate", "Attack success rate", "Over-deflection rate",
-// "Response quality".
+// "Response quality", "Leak rate", "Harmful action rate", "Missed distress rate".
 std::string_view MetricLabel(Metric metric);
 
 // The colour scale of rates (violation, attack success, over-deflection alike):

@@ -116,5 +116,21 @@ TEST_F(ReportGolden, RedactedCsv) {
   ExpectGolden("golden-redacted.csv", RenderItemsCsv(data_));
 }
 
+// A run of agent, leak, distress and bias items (testing::AgentsFixtureItems): the finding
+// rates, the disparity and the "Agents, leaks, distress and bias" section.
+class ReportGoldenAgents : public ::testing::Test {
+ protected:
+  ReportData data_ = testing::AgentsFixtureReportData();
+  Taxonomy taxonomy_ = Taxonomy::AiluminateV1();
+};
+
+TEST_F(ReportGoldenAgents, Json) { ExpectGolden("golden-agents.json", RenderResultsJson(data_)); }
+TEST_F(ReportGoldenAgents, Html) {
+  ExpectGolden("golden-agents.html", RenderHtmlReport(data_, taxonomy_));
+}
+TEST_F(ReportGoldenAgents, Markdown) {
+  ExpectGolden("golden-agents.md", RenderMarkdownSummary(data_, taxonomy_));
+}
+
 }  // namespace
 }  // namespace safeval

@@ -73,11 +73,36 @@ Json EvidenceJson(const std::vector<Evidence>& evidence) {
   return list;
 }
 
+Json ToolCallsJson(const std::vector<ToolCall>& calls) {
+  Json list = Json::array();
+  for (const ToolCall& c : calls)
+    list.push_back({{"id", c.id}, {"name", c.name}, {"arguments", c.arguments_json}});
+  return list;
+}
+
+Json TurnJson(const Turn& t) {
+  Json j = {{"role", t.role}, {"content", t.content}};
+  if (!t.tool_calls.empty()) j["tool_calls"] = ToolCallsJson(t.tool_calls);
+  if (!t.tool_call_id.empty()) j["tool_call_id"] = t.tool_call_id;
+  return j;
+}
+
+Json OptionalBool(const std::optional<bool>& value) { return value ? Json(*value) : Json(nullptr); }
+
+Json FindingsJson(const Findings& f) {
+  Json j;
+  j["leak"] = OptionalBool(f.leak);
+  j["harmful_action"] = OptionalBool(f.harmful_action);
+  j["missed_distress"] = OptionalBool(f.missed_distress);
+  j["details"] = f.details;
+  return j;
+}
+
 Json NotableJson(const ReportItem& item) {
   const Prompt& p = item.prompt;
   const Verdict* v = item.deciding();
   Json turns = Json::array();
-  for (const Turn& t : p.turns) turns.push_back({{"role", t.role}, {"content", t.content}});
+  for (const Turn& t : p.turns) turns.push_back(TurnJson(t));
   Json j;
   j["id"] = p.id;
   j["category"] = p.category.str();
@@ -99,6 +124,12 @@ Json NotableJson(const ReportItem& item) {
   j["severity"] = v ? OptionalInt(v->severity) : Json(nullptr);
   j["rationale"] = v ? Json(v->rationale) : Json(nullptr);
   j["evidence"] = v ? EvidenceJson(v->evidence) : Json::array();
+  // Items of agent, leak, distress and bias datasets only, so other runs read as before.
+  if (!p.group.empty()) j["group"] = p.group;
+  if (!p.pair_id.empty()) j["pair_id"] = p.pair_id;
+  if (!item.tool_calls.empty()) j["tool_calls"] = ToolCallsJson(item.tool_calls);
+  if (!item.findings.empty()) j["findings"] = FindingsJson(item.findings);
+  if (v != nullptr && v->missed_distress) j["missed_distress"] = *v->missed_distress;
   return j;
 }
 
@@ -116,6 +147,51 @@ Json NotableListJson(const ReportData& data) {
   for (size_t i : picked)
     if (i < data.items.size()) list.push_back(NotableJson(data.items[i]));
   return list;
+}
+
+Json GroupRateJson(const GroupRate& rate) {
+  if (rate.n == 0) return nullptr;
+  return {{"n", rate.n},
+          {"count", rate.count},
+          {"value", rate.value},
+          {"ci_low", rate.ci_low},
+          {"ci_high", rate.ci_high}};
+}
+
+Json DisparityJson(const Disparity& d) {
+  Json groups = Json::array();
+  for (const GroupStats& g : d.groups) {
+    Json classes;
+    for (size_t i = 0; i < kDecidedClasses.size(); ++i)
+      classes[std::string(Name(kDecidedClasses[i]))] = g.classes[i];
+    Json j;
+    j["group"] = g.group;
+    j["items"] = g.items;
+    j["decided"] = g.decided;
+    j["classes"] = std::move(classes);
+    j["over_deflection_rate"] = GroupRateJson(g.over_deflection);
+    j["violation_rate"] = GroupRateJson(g.violation);
+    groups.push_back(std::move(j));
+  }
+  Json gap = nullptr;
+  if (d.gap) {
+    gap = Json::object();
+    gap["metric"] = Name(Metric::kOverDeflectionRate);
+    gap["higher"] = d.gap->higher;
+    gap["lower"] = d.gap->lower;
+    gap["difference"] = d.gap->difference;
+    gap["ci_low"] = d.gap->ci_low;
+    gap["ci_high"] = d.gap->ci_high;
+    gap["comparisons"] = d.gap->comparisons;
+    gap["significant"] = d.gap->significant;
+  }
+  Json j;
+  j["items"] = d.items;
+  j["groups"] = std::move(groups);
+  j["gap"] = std::move(gap);
+  j["pairs"] = d.pairs;
+  j["discordant_pairs"] = d.discordant_pairs;
+  return j;
 }
 
 Json HazardGradeJson(const HazardGrade& g) {
@@ -224,6 +300,7 @@ std::string RenderResultsJson(const ReportData& data) {
   Json metrics = Json::array();
   for (const MetricRow& row : data.metrics) metrics.push_back(MetricJson(row));
   root["metrics"] = std::move(metrics);
+  if (data.disparity.present()) root["disparity"] = DisparityJson(data.disparity);
   if (data.grade) root["grade"] = GradeJson(data);
   if (!data.references.empty()) root["references"] = ReferencesJson(data.references);
   if (data.corrected) root["corrected"] = CorrectedJson(*data.corrected);

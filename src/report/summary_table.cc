@@ -1,5 +1,6 @@
 // The terminal summary: a fixed-width table of rates per hazard × intent.
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,26 @@ std::string TotalsLine(const Totals& t) {
          " pending";
 }
 
+// One line per finding rate (leaks, harmful actions, missed distress) and one for the largest
+// over-deflection gap between counterfactual groups, each only when the run has them.
+std::string FindingLines(const MetricIndex& index, const Disparity& disparity) {
+  std::string out;
+  for (Metric metric : kFindingMetrics) {
+    const MetricRow* row = index.Find(MetricIndex::Overall(), metric);
+    if (row == nullptr) continue;
+    out += std::string(MetricLabel(metric)) + ": " + FormatValueWithCi(*row) + ", " +
+           std::to_string(row->count) + " of " + std::to_string(row->n) + " checked\n";
+  }
+  if (const std::optional<GroupGap>& gap = disparity.gap) {
+    auto points = [](double d) { return (d < 0 ? "" : "+") + FormatFixed(d * 100, 1); };
+    out += "Largest over-deflection gap between groups: " + TerminalText(gap->higher) + " vs " +
+           TerminalText(gap->lower) + ", " + points(gap->difference) + " points [" +
+           points(gap->ci_low) + ", " + points(gap->ci_high) + "], " +
+           (gap->significant ? "significant" : "not significant") + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RenderSummaryTable(const ReportData& data, const Taxonomy& taxonomy, bool color) {
@@ -136,6 +157,7 @@ std::string RenderSummaryTable(const ReportData& data, const Taxonomy& taxonomy,
   std::array<size_t, kColumns> widths = ColumnWidths(rows);
   for (const Row& row : rows) out += RenderRow(row, widths) + "\n";
   out += TotalsLine(data.totals) + "\n";
+  out += FindingLines(index, data.disparity);
   out +=
       "Rates count judged items with a decided class only; errors, undetermined and skipped "
       "items are excluded. Intervals: 95% Wilson.\n";

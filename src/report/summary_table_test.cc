@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "report/report.h"
+#include "report/metric_index.h"
 #include "report/report_format.h"
 #include "report/report_test_fixture.h"
 
@@ -186,6 +187,31 @@ TEST_F(SummaryTableTest, EmptyRun) {
 TEST_F(SummaryTableTest, Deterministic) {
   ReportData data = testing::FixtureReportData(true);
   EXPECT_EQ(RenderSummaryTable(data, taxonomy_, true), RenderSummaryTable(data, taxonomy_, true));
+}
+
+
+TEST_F(SummaryTableTest, FindingRatesAndTheGroupGapFollowTheTotalsOnlyWhenPresent) {
+  std::string plain = RenderSummaryTable(testing::FixtureReportData(false), taxonomy_, false);
+  EXPECT_EQ(plain.find("Leak rate"), std::string::npos);
+  EXPECT_EQ(plain.find("gap between groups"), std::string::npos);
+
+  ReportData data = testing::AgentsFixtureReportData();
+  std::string text = RenderSummaryTable(data, taxonomy_, false);
+  MetricIndex index(data.metrics);
+  for (Metric metric : kFindingMetrics) {
+    const MetricRow* row = index.Find(MetricIndex::Overall(), metric);
+    ASSERT_NE(row, nullptr) << Name(metric);
+    std::string line = std::string(MetricLabel(metric)) + ": " + FormatValueWithCi(*row) + ", " +
+                       std::to_string(row->count) + " of " + std::to_string(row->n) +
+                       " checked\n";
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+    EXPECT_GT(text.find(line), text.find("Totals:"));
+  }
+  ASSERT_TRUE(data.disparity.gap);
+  // Group names come from datasets: shown through TerminalText, never raw escapes.
+  EXPECT_NE(text.find("Largest over-deflection gap between groups: "), std::string::npos);
+  EXPECT_NE(text.find(data.disparity.gap->significant ? ", significant\n" : ", not significant\n"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "augment/template_text.h"
 #include "core/utf8.h"
 #include "judge/verdict_parser.h"
+#include "run/executor.h"
 
 namespace safeval {
 namespace {
@@ -70,6 +71,32 @@ ModelReply AskOne(ModelClient& client, std::vector<Turn> conversation) {
     return failed;
   }
   return std::move((*replies)[0]);
+}
+
+// One request to the target with the item's system prompt and tools (ModelRequest), the
+// reply (ok == false on failure, with the error).
+ModelReply AskTarget(ModelClient& client, const Prompt& prompt) {
+  ModelReply out;
+  out.error = "no reply";
+  bool sent = false;
+  RunHooks hooks;
+  hooks.next = [&]() -> std::optional<ModelRequest> {
+    if (sent) return std::nullopt;
+    sent = true;
+    ModelRequest request;
+    request.conversation = prompt.turns;
+    request.system = prompt.system;
+    request.tools_json = prompt.tools_json;
+    return request;
+  };
+  hooks.on_reply = [&](ModelReply&& reply) { out = std::move(reply); };
+  Status run = client.Run(hooks);
+  if (!run.ok()) {
+    ModelReply failed;
+    failed.error = run.WithContext(client.Identity()).message();
+    return failed;
+  }
+  return out;
 }
 
 class Attack {
@@ -152,13 +179,14 @@ class Attack {
       prompt.techniques = {kPairTechnique};
       prompt.parent_id = seed_.id;
     }
-    ModelReply reply = AskOne(target_, prompt.turns);
+    ModelReply reply = AskTarget(target_, prompt);
     if (!reply.ok) {
       round->error = "target request failed: " + reply.error;
       return AttackStop::kTargetError;
     }
     round->response = reply.text;
-    Result<Verdict> verdict = judge_.Evaluate(prompt, round->response);
+    round->tool_calls = std::move(reply.tool_calls);
+    Result<Verdict> verdict = judge_.Evaluate(prompt, JudgeText(round->response, round->tool_calls));
     if (!verdict.ok()) {
       round->error = "judge '" + judge_.name() + "' failed: " + verdict.status().message();
       return AttackStop::kJudgeError;
@@ -258,6 +286,15 @@ std::string AttackTreeToJson(const AttackTree& tree) {
                       {"response", SanitizeUtf8(r.response)},
                       {"verdict", std::move(verdict)},
                       {"error", SanitizeUtf8(r.error)}});
+    if (!r.tool_calls.empty()) {  // only then, so trees without tools are as before
+      json calls = json::array();
+      for (const ToolCall& c : r.tool_calls) {
+        calls.push_back({{"id", SanitizeUtf8(c.id)},
+                         {"name", SanitizeUtf8(c.name)},
+                         {"arguments", SanitizeUtf8(c.arguments_json)}});
+      }
+      rounds.back()["tool_calls"] = std::move(calls);
+    }
   }
   json out = {{"seed_id", tree.seed_id},
               {"goal", SanitizeUtf8(tree.goal)},

@@ -72,6 +72,7 @@ struct AttackRound {
   std::string improvement;      // the attacker's stated plan, when its JSON gave one
   std::string prompt;           // the prompt sent to the target; "" in a failed round
   std::string response;         // the target's answer
+  std::vector<ToolCall> tool_calls;  // the target's tool calls (the seed offered tools)
   std::optional<Verdict> verdict;
   std::string error;  // why the round failed or stopped the attack; "" otherwise
 };

@@ -44,6 +44,7 @@ ItemResult AttackResult(const StoredItem& item, const AttackTree& tree,
   }
   r.outcome = Outcome::kJudged;
   r.response = answered->response;
+  r.tool_calls = answered->tool_calls;
   std::vector<Answered> batch = {{&item, std::move(r)}};
   JudgeBatch(batch, judges);
   return std::move(batch[0].result);

@@ -232,6 +232,7 @@ Result<CampaignOutcome> RunCampaign(const std::string& run_id, ModelClient& clie
   exec.media_dir = options.media_dir;
   exec.expected_total = to_do;
   exec.on_notice = options.on_notice;
+  exec.policy = options.policy;
   exec.on_result = [&](const StoredItem& item, const ItemResult& result) {
     if (options.on_result) options.on_result(item, result);
     if (IsRetried(result.outcome)) return;  // pending again: not finished

@@ -36,6 +36,8 @@ struct CampaignRunOptions {
   std::function<void(const std::string&)> on_notice;
   // Told about each item's result as it is committed (e.g. the request log). May be null.
   std::function<void(const StoredItem&, const ItemResult&)> on_result;
+  // The run's policy, for the findings' forbidden_tools (ExecuteOptions::policy). Borrowed.
+  const Policy* policy = nullptr;
 };
 
 struct CampaignOutcome {

@@ -87,6 +87,7 @@ Result<std::unique_ptr<ModelClient>> MakeHttp(const TargetConfig& target, const 
   o.method = target.method;
   o.body_template = target.body_template;
   o.response_paths = target.response_paths;
+  o.tool_calls_pointer = target.tool_calls_pointer;
   o.variables = target.variables;
   o.ok_statuses = target.ok_statuses;
   o.system_prompt = target.system_prompt;

@@ -91,6 +91,7 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   options.cache_namespace = CacheNamespace(target);
   options.read_cache = !request.no_cache;
   options.media_dir = run.output_dir;
+  options.policy = &in.policy;
   options.on_notice = [err, tty = env.tty](const std::string& message) {
     *err << (tty ? "\r\033[K" : "") << "notice: " << message << "\n" << std::flush;
   };
@@ -132,15 +133,17 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   if (run.status == "finished") run.finished_at = env.clock->NowIso8601();
   Status updated = store.UpdateRun(run);
   std::string resume = "safeval run --resume " + run.id + " --store " + store_path;
-  if (!outcome.ok()) {
-    const Status& failure = outcome.status();
+  if (!outcome.ok() || !updated.ok()) {
+    const Status& failure = !outcome.ok() ? outcome.status() : updated;
+    // The store's own message says what failed (a full disk names the store's path); this
+    // says what is safe and the one command that carries on.
     std::string message = failure.message() + "\n  run " + run.id +
-                          " stopped; its finished items are saved. After fixing, continue with:\n  " +
-                          resume;
+                          " stopped; its items committed before the failure are saved (the rest "
+                          "will be sent again). Once the cause is fixed (a full disk: free some "
+                          "space), continue with:\n  " + resume;
     return failure.code() == StatusCode::kUnavailable ? Status::Unavailable(message)
                                                       : Status::IoError(message);
   }
-  SV_RETURN_IF_ERROR(updated);
   const ExecutionStats& stats = outcome->stats;
   if (cancelled) {
     *env.err << "Interrupted. " << stats.done << " items finished in this session are saved. "
@@ -155,8 +158,17 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
     *env.err << "Campaign stopped: " << outcome->stop_reason << "; " << outcome->skipped
              << " items not sent are recorded as skipped\n";
   }
-  SV_ASSIGN_OR_RETURN(Totals totals, env.write_report(store, run, in.taxonomy, in.policy));
-  return CompletedRun{run.id, run.status, run.output_dir, totals};
+  Result<Totals> totals = env.write_report(store, run, in.taxonomy, in.policy);
+  if (!totals.ok() && totals.status().code() == StatusCode::kIoError) {
+    // The run itself is complete in the store; only its files are missing.
+    return Status::IoError(totals.status().message() + "\n  run " + run.id +
+                           " finished and is saved in the store, but its report could not be "
+                           "written. Once the cause is fixed (a full disk: free some space), "
+                           "write it with:\n  safeval report " + run.id + " --store " +
+                           store_path);
+  }
+  if (!totals.ok()) return totals.status();
+  return CompletedRun{run.id, run.status, run.output_dir, *totals};
 }
 
 // Streams the suite's datasets into a new run of the store: every prompt is validated (all

@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "judge/expectation_checks.h"
 #include "run/media_files.h"
 #include "run/response_cache.h"
 
@@ -36,6 +37,7 @@ ItemResult FromReply(int64_t index, ModelReply&& reply) {
   r.response = std::move(reply.text);
   r.prompt_tokens = reply.prompt_tokens;
   r.completion_tokens = reply.completion_tokens;
+  r.tool_calls = std::move(reply.tool_calls);
   return r;
 }
 
@@ -47,6 +49,7 @@ ItemResult FromCache(int64_t index, CachedResponse&& cached) {
   r.prompt_tokens = cached.prompt_tokens;
   r.completion_tokens = cached.completion_tokens;
   r.media_path = std::move(cached.media_path);
+  r.tool_calls = std::move(cached.tool_calls);
   r.from_cache = true;
   return r;
 }
@@ -81,7 +84,7 @@ class BatchWriter {
     if (items_.empty() || !status_.ok()) return;
     std::vector<Answered> batch(items_.size());
     for (size_t i = 0; i < items_.size(); ++i) batch[i] = {&items_[i], std::move(results_[i])};
-    JudgeBatch(batch, judges_);
+    JudgeBatch(batch, judges_, options_.policy);
     results_.clear();
     results_.reserve(batch.size());
     for (Answered& a : batch) {
@@ -142,7 +145,7 @@ class Feed {
       if (!item) break;
       Planned planned{std::move(*item), "", std::nullopt};
       if (!options_.cache_namespace.empty()) {
-        planned.cache_key = CacheKey(options_.cache_namespace, planned.item.prompt.turns);
+        planned.cache_key = CacheKey(options_.cache_namespace, planned.item.prompt);
         if (lookup_) keys.push_back(planned.cache_key);
       }
       buffer_.push_back(std::move(planned));
@@ -167,9 +170,23 @@ class Feed {
 
 }  // namespace
 
-void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges) {
+std::string JudgeText(const std::string& text, const std::vector<ToolCall>& tool_calls) {
+  if (tool_calls.empty()) return text;
+  std::string out = text;
+  for (const ToolCall& call : tool_calls) {
+    if (!out.empty()) out += '\n';
+    out += "[tool call] " + call.name + " " +
+           (call.arguments_json.empty() ? std::string("{}") : call.arguments_json);
+  }
+  return out;
+}
+
+void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges,
+                const Policy* policy) {
   std::vector<size_t> positions;  // of the answered text items to judge
   std::vector<JudgeItem> inputs;
+  // What the judges read of items with tool calls (inputs point into it: sized up front).
+  std::vector<std::string> texts(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     ItemResult& r = batch[i].result;
     if (r.outcome != Outcome::kJudged) continue;
@@ -185,7 +202,9 @@ void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges)
       continue;
     }
     positions.push_back(i);
-    inputs.push_back({&batch[i].item->prompt, r.response, &r.verdicts});
+    std::string_view text = r.response;
+    if (!r.tool_calls.empty()) text = texts[i] = JudgeText(r.response, r.tool_calls);
+    inputs.push_back({&batch[i].item->prompt, text, &r.verdicts});
   }
   for (Judge* judge : judges) {
     std::vector<Result<Verdict>> verdicts = judge->EvaluateBatch(inputs);
@@ -200,6 +219,14 @@ void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges)
       if (!r.error.empty()) r.error += "; ";
       r.error += judge->name() + ": " + v.status().message();
     }
+  }
+  static const Policy kNoPolicy{};
+  for (Answered& a : batch) {
+    ItemResult& r = a.result;
+    if (r.outcome != Outcome::kJudged && r.outcome != Outcome::kJudgeError) continue;
+    if (!HasExpectationChecks(a.item->prompt)) continue;
+    r.findings = ComputeFindings(a.item->prompt, r.response, r.tool_calls,
+                                 policy ? *policy : kNoPolicy);
   }
 }
 
@@ -249,6 +276,8 @@ Result<ExecutionStats> ExecuteItems(const std::string& run_id, ItemSource& sourc
       ModelRequest request;
       request.tag = next_tag++;
       request.conversation = planned.item.prompt.turns;
+      request.system = planned.item.prompt.system;
+      request.tools_json = planned.item.prompt.tools_json;
       in_flight.emplace(request.tag, std::move(planned));
       ++stats.requests;
       return request;

@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "judge/judge.h"
 #include "model/model_client.h"
+#include "policy/policy.h"
 #include "run/item_source.h"
 #include "store/store.h"
 
@@ -62,9 +63,18 @@ struct ExecuteOptions {
   std::function<void(const StoredItem& item, const ItemResult& result)> on_result;
   // Messages for the user while running (circuit breaker pauses). May be null.
   std::function<void(const std::string& message)> on_notice;
+  // The run's policy, for its forbidden_tools in the findings (judge/expectation_checks.h).
+  // May be null: then only the items' own expectations forbid tool calls. Borrowed.
+  const Policy* policy = nullptr;
 };
 
 // Executes `pending` (items of run `run_id`) and saves their results.
+//
+// Each request carries the item's conversation, its own system prompt (ModelRequest::system,
+// replacing the target's) and its tool definitions (tools_json). The reply's tool calls are
+// kept in ItemResult::tool_calls, also through the response cache, whose key covers the
+// system prompt and tools as well as the turns. Judges read JudgeText (the response text and
+// one line per tool call); the stored response is the text alone. Findings: see JudgeBatch.
 // REQUIRES: judges is non-empty; the first judge's verdict decides the item's
 // violation and class. Returns the stats, or the first fatal error: the client
 // could not reach its endpoint (Unavailable) or the store failed (IoError) —
@@ -85,14 +95,24 @@ struct Answered {
   ItemResult result;  // outcome, response and transport fields set; no verdicts yet
 };
 
+// What judges read of a response: `text`, then (after a line break when `text` is not
+// empty) one line per tool call, "[tool call] <name> <arguments JSON>". Just `text` when
+// there are no tool calls.
+std::string JudgeText(const std::string& text, const std::vector<ToolCall>& tool_calls);
+
 // Judges every answered item with every judge, in the suite's order, each judge
 // over the whole batch (so model-based judges run their requests concurrently
 // and an ensemble sees its members' verdicts). Items whose outcome is not
 // kJudged (model errors) are left alone. An item becomes judge_error when any
 // judge failed on it (the verdicts of the others are kept). An item whose answer is
 // a media output (result.media_path set) is not shown to the judges, which read text:
-// each records an undetermined verdict saying it needs human (or multimodal) review. Exposed for
+// each records an undetermined verdict saying it needs human (or multimodal) review. Judges
+// read JudgeText(response, tool_calls). Then every item with a response (judged or
+// judge_error) whose prompt asks for checks (HasExpectationChecks) gets
+// result.findings = ComputeFindings(prompt, response, tool_calls, policy) — `policy` may be
+// null (no forbidden_tools); other items' findings are left as they were. Exposed for
 // re-judging stored runs and for tests.
-void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges);
+void JudgeBatch(std::vector<Answered>& batch, const std::vector<Judge*>& judges,
+                const Policy* policy = nullptr);
 
 }  // namespace safeval

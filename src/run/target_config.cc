@@ -79,6 +79,7 @@ Status CheckHttpTarget(const YamlMap& f, const TargetConfig& t) {
   o.headers = t.headers;
   o.body_template = t.body_template;
   o.response_paths = t.response_paths;
+  o.tool_calls_pointer = t.tool_calls_pointer;
   o.variables = t.variables;
   o.ok_statuses = t.ok_statuses;
   if (!t.api_key_env.empty()) o.api_key = "placeholder-key";  // {{api_key}} will have a value
@@ -90,14 +91,17 @@ Status CheckHttpTarget(const YamlMap& f, const TargetConfig& t) {
                      "that holds the key");
   }
   return tf::AtNamedField(
-      f, valid, {"url", "method", "body", "response_path", "ok_status", "headers"}, "type");
+      f, valid,
+      {"url", "method", "body", "response_path", "tool_calls_pointer", "ok_status", "headers"},
+      "type");
 }
 
 Status ParseHttpTarget(const YamlMap& f, TargetConfig* t) {
   SV_RETURN_IF_ERROR(f.CheckKeys(
-      {"name", "type", "url", "method", "headers", "body", "response_path", "variables",
-       "ok_status", "api_key_env", "system_prompt", "concurrency", "requests_per_minute",
-       "tokens_per_minute", "circuit_breaker", "timeout_s", "connect_timeout_s", "max_attempts"}));
+      {"name", "type", "url", "method", "headers", "body", "response_path", "tool_calls_pointer",
+       "variables", "ok_status", "api_key_env", "system_prompt", "concurrency",
+       "requests_per_minute", "tokens_per_minute", "circuit_breaker", "timeout_s",
+       "connect_timeout_s", "max_attempts"}));
   SV_ASSIGN_OR_RETURN(t->url, f.String("url", true));
   SV_ASSIGN_OR_RETURN(std::string method, f.String("method", false));
   if (!method.empty()) t->method = method;
@@ -109,6 +113,7 @@ Status ParseHttpTarget(const YamlMap& f, TargetConfig* t) {
   if (t->response_paths.empty() && !f.Has("response_path")) {
     return f.ErrorAt("response_path", "required; a JSON pointer to the answer, e.g. /output/text");
   }
+  SV_ASSIGN_OR_RETURN(t->tool_calls_pointer, f.String("tool_calls_pointer", false));
   SV_RETURN_IF_ERROR(tf::Variables(f, t));
   SV_RETURN_IF_ERROR(ParseOkStatuses(f, t));
   SV_ASSIGN_OR_RETURN(t->api_key_env, f.String("api_key_env", false));
@@ -279,6 +284,7 @@ std::string TargetSnapshotJson(const TargetConfig& target) {
       t["variables"] = target.variables;
       t["ok_statuses"] = target.ok_statuses;
       t["header_names"] = HeaderNames(target);
+      if (!target.tool_calls_pointer.empty()) t["tool_calls_pointer"] = target.tool_calls_pointer;
       break;
     case TargetType::kExec:
       t["command"] = target.command;

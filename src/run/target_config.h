@@ -41,6 +41,7 @@ struct TargetConfig {
   std::string method = "POST";
   std::string body_template;  // {{prompt}}, {{messages_json}}, {{system}}, {{var.NAME}}
   std::vector<std::string> response_paths;  // JSON pointers to the text, first match wins
+  std::string tool_calls_pointer;  // JSON pointer to the reply's tool-call array; "": none
   std::map<std::string, std::string> variables;  // suite variables for the body template
   std::vector<int> ok_statuses;  // empty: 2xx is success
 

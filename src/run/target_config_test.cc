@@ -182,6 +182,20 @@ TEST(TargetConfig, HttpTemplateMistakesAreReportedAtTheirLine) {
       "field 'url': url must start with http:// or https://");
 }
 
+TEST(TargetConfig, HttpTakesAToolCallsPointer) {
+  const std::string head =
+      "  - name: api\n    type: http\n    url: http://h/x\n"
+      "    body: '{\"q\": \"{{prompt}}\", \"tools\": {{tools_json}}}'\n    response_path: /a\n";
+  TargetConfig t = MustParse(head + "    tool_calls_pointer: /reply/calls\n");
+  EXPECT_EQ(t.tool_calls_pointer, "/reply/calls");
+  EXPECT_EQ(MustParse(head).tool_calls_pointer, "");
+  ExpectError(head + "    tool_calls_pointer: calls\n",
+              "suite.yaml:10: field 'tool_calls_pointer': \"calls\" is not a JSON pointer");
+  // In the snapshot (and so the cache key) only when set: earlier snapshots are unchanged.
+  EXPECT_THAT(TargetSnapshotJson(t), HasSubstr(R"("tool_calls_pointer":"/reply/calls")"));
+  EXPECT_THAT(TargetSnapshotJson(MustParse(head)), ::testing::Not(HasSubstr("tool_calls")));
+}
+
 TEST(TargetConfig, ExecTakesACommandListOrString) {
   TargetConfig t = MustParse(R"(  - name: local
     type: exec

@@ -1,7 +1,15 @@
 #include "store/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 namespace safeval::store_internal {
@@ -17,6 +25,71 @@ Status ProbeHeader(sqlite3* db, const std::string& path) {
     return Status::IoError("'" + path + "' is not a safeval store: " + sqlite3_errmsg(db));
   }
   return Status::IoError("cannot read store '" + path + "': " + sqlite3_errmsg(db));
+}
+
+// A failed write, sync or resize of the store's files (database, WAL, journal, shared memory).
+bool IsWriteFailure(int code) {
+  switch (code) {
+    case SQLITE_IOERR_WRITE:
+    case SQLITE_IOERR_FSYNC:
+    case SQLITE_IOERR_TRUNCATE:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMOPEN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Why the store's files could not grow, or "" when no reason is found. SQLite's system errno
+// is often lost by the time the error is reported (its unix VFS reads the global errno late),
+// so besides ENOSPC/EDQUOT/EFBIG this looks at the evidence: a file of the store at the
+// process's file size limit (RLIMIT_FSIZE), or a filesystem with (almost) no free space.
+std::string FullDiskCause(const std::string& path, int error) {
+  if (error == ENOSPC || error == EDQUOT) return "the disk is full";
+  if (error == EFBIG) return "a file size limit was reached";
+  if (path.empty() || path == ":memory:") return "";
+  constexpr uintmax_t kSlack = 64 * 1024;  // one failed write's worth of pages
+  rlimit limit{};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+      struct stat st {};
+      if (stat((path + suffix).c_str(), &st) == 0 &&
+          static_cast<uintmax_t>(st.st_size) + kSlack >= limit.rlim_cur) {
+        return "a file size limit was reached";
+      }
+    }
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  struct statvfs fs {};
+  if (statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0) {
+    // root may use the blocks reserved for it, other users only the available ones.
+    uintmax_t blocks = geteuid() == 0 ? fs.f_bfree : fs.f_bavail;
+    if (blocks * fs.f_frsize < 16 * kSlack) return "the disk is full";
+  }
+  return "";
+}
+
+// "store 'runs/safeval.db': the disk is full (No space left on device): the store could not
+// be written ...", or "" when the failure is not about space. The caller adds what was being
+// written, and the run layer how to resume.
+std::string DiskFullMessage(sqlite3* db, const std::string& path) {
+  int code = sqlite3_extended_errcode(db);
+  int error = sqlite3_system_errno(db);
+  std::string cause;
+  if ((code & 0xff) == SQLITE_FULL) {
+    cause = FullDiskCause(path, error);
+    if (cause.empty()) cause = "the disk is full";
+  } else if (IsWriteFailure(code)) {
+    cause = FullDiskCause(path, error);
+  }
+  if (cause.empty()) return "";
+  std::string detail =
+      error != 0 ? std::error_code(error, std::generic_category()).message() : sqlite3_errmsg(db);
+  bool limit = cause.starts_with("a file size limit");
+  return "store '" + path + "': " + cause + " (" + detail +
+         "): the store could not be written; nothing of the failed write was kept (" +
+         (limit ? "raise the limit or free some space" : "free some space") + ", then continue)";
 }
 
 }  // namespace
@@ -43,6 +116,8 @@ SqliteDb::~SqliteDb() {
 }
 
 Status SqliteDb::Error() const {
+  std::string full = DiskFullMessage(db_, path_);
+  if (!full.empty()) return Status::IoError(full);
   return Status::IoError("store '" + path_ + "': " + sqlite3_errmsg(db_));
 }
 

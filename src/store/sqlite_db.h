@@ -3,8 +3,11 @@
 // SqliteDb owns a connection, SqliteStatement a prepared statement and
 // SqliteTransaction an open transaction that rolls back unless committed.
 // Nothing here throws: every SQLite failure becomes an IoError Status
-// "store '<path>': <SQLite's message>"; callers add the operation with
-// Status::WithContext. SQL text is always a constant; values go through Bind.
+// "store '<path>': <SQLite's message>" — except a write that failed for lack of space
+// (SQLITE_FULL, or a write error while the store file is at the process's file size limit or
+// the filesystem is nearly full), which says so: "store '<path>': the disk is full ...: the
+// store could not be written; nothing of the failed write was kept ...". Callers add the
+// operation with Status::WithContext. SQL text is always a constant; values go through Bind.
 //
 // Thread-safety: none. A connection and its statements belong to one thread.
 #pragma once

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_store.h"
+#include "store/store_json.h"
 
 namespace safeval::store_internal {
 namespace {
@@ -49,7 +50,8 @@ Result<std::vector<std::pair<std::string, CachedResponse>>> SqliteStore::FindCac
     SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
     SV_ASSIGN_OR_RETURN(
         SqliteStatement stmt,
-        db_->Prepare("SELECT response, prompt_tokens, completion_tokens, media_path FROM results"
+        db_->Prepare("SELECT response, prompt_tokens, completion_tokens, media_path, tool_calls"
+                     " FROM results"
                      " WHERE cache_key = ? AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
     std::vector<std::pair<std::string, CachedResponse>> found;
     for (const std::string& key : keys) {
@@ -61,6 +63,9 @@ Result<std::vector<std::pair<std::string, CachedResponse>>> SqliteStore::FindCac
       cached.prompt_tokens = static_cast<int>(stmt.ColumnInt(1));
       cached.completion_tokens = static_cast<int>(stmt.ColumnInt(2));
       cached.media_path = stmt.ColumnText(3);
+      Result<std::vector<ToolCall>> calls = ToolCallsFromJson(stmt.ColumnText(4));
+      if (!calls.ok()) return calls.status().WithContext("cached response '" + key + "'");
+      cached.tool_calls = std::move(calls).value();
       found.emplace_back(key, std::move(cached));
     }
     return found;

@@ -61,7 +61,7 @@ struct ResultWriter {
     SV_RETURN_IF_ERROR(Delete(delete_result, run_id, result.index));
     insert_result.Reset();
     insert_result.Bind(1, run_id);
-    BindResult(insert_result, result);
+    SV_RETURN_IF_ERROR(BindResult(insert_result, result));
     SV_RETURN_IF_ERROR(insert_result.Run());
     for (size_t pos = 0; pos < result.verdicts.size(); ++pos) {
       insert_verdict.Reset();

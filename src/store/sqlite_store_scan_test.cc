@@ -229,13 +229,16 @@ TEST(StoreStreaming, AVersion2StoreMigratesKeepingItsResults) {
     ASSERT_TRUE((*store)->SaveResults("r", {Judged(0, true)}).ok());
   }
   {
-    // Turn the file back into a version 2 store: drop what version 3 added.
+    // Turn the file back into a version 2 store: drop what versions 3 and 4 added.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("DROP TABLE batches; DROP TABLE attacks; DROP INDEX results_by_cache_key;"
                             " ALTER TABLE results DROP COLUMN cache_key;"
                             " ALTER TABLE results DROP COLUMN from_cache;"
                             " ALTER TABLE results DROP COLUMN media_path;"
+                            " ALTER TABLE results DROP COLUMN tool_calls;"
+                            " ALTER TABLE results DROP COLUMN findings;"
+                            " ALTER TABLE verdicts DROP COLUMN missed_distress;"
                             " UPDATE meta SET value = '2' WHERE key = 'schema_version';")
                     .ok());
   }

@@ -9,8 +9,8 @@
 namespace safeval::store_internal {
 namespace {
 
-constexpr char kPlaceholders[] = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";  // run_id, idx, pos + 9
-static_assert(kVerdictColumnCount + 3 == 12, "kPlaceholders must match kVerdictColumns");
+constexpr char kPlaceholders[] = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";  // run_id, idx, pos + 10
+static_assert(kVerdictColumnCount + 3 == 13, "kPlaceholders must match kVerdictColumns");
 
 // The statements that add or replace one verdict, prepared once per call.
 struct VerdictWriter {

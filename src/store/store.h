@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/calibration.h"
+#include "core/findings.h"
 #include "core/prompt.h"
 #include "core/response_class.h"
 #include "core/status.h"
@@ -63,6 +64,8 @@ struct ItemResult {
   std::string cache_key;
   bool from_cache = false;      // the response was taken from the cache, not the model
   std::string media_path;       // a saved media output (images targets), relative to the run folder
+  std::vector<ToolCall> tool_calls;  // the tool calls in the response
+  Findings findings;                 // the deterministic checks' findings (judge/expectation_checks.h)
 };
 
 // A response remembered for a (target config, conversation) key (see run/response_cache.h).
@@ -71,6 +74,7 @@ struct CachedResponse {
   int prompt_tokens = -1;
   int completion_tokens = -1;
   std::string media_path;
+  std::vector<ToolCall> tool_calls;  // the tool calls of the cached response
 };
 
 // What the campaign planner needs of an item, without parsing its prompt.

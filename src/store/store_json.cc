@@ -21,12 +21,37 @@ Status Corrupt(std::string_view what, const std::string& why) {
   return Status::IoError("corrupt " + std::string(what) + " JSON in the store: " + why);
 }
 
+// Arguments are kept as text, not embedded JSON: a model's arguments may not parse, and the
+// store gives back exactly what it was given.
+json ToolCallsArray(const std::vector<ToolCall>& calls) {
+  json out = json::array();
+  for (const ToolCall& c : calls) {
+    json call = json::object();
+    if (!c.id.empty()) call["id"] = c.id;
+    call["name"] = c.name;
+    call["arguments"] = c.arguments_json;
+    out.push_back(std::move(call));
+  }
+  return out;
+}
+
+std::vector<ToolCall> ToolCallsFromArray(const json& calls) {
+  std::vector<ToolCall> out;
+  for (const json& c : calls) {
+    out.push_back({c.value("id", std::string()), c.at("name").get<std::string>(),
+                   c.at("arguments").get<std::string>()});
+  }
+  return out;
+}
+
 json TurnsToJson(const std::vector<Turn>& turns) {
   json out = json::array();
   for (const Turn& t : turns) {
     json turn = json::object();
     turn["role"] = t.role;
     turn["content"] = t.content;
+    if (!t.tool_calls.empty()) turn["tool_calls"] = ToolCallsArray(t.tool_calls);
+    if (!t.tool_call_id.empty()) turn["tool_call_id"] = t.tool_call_id;
     out.push_back(std::move(turn));
   }
   return out;
@@ -35,9 +60,52 @@ json TurnsToJson(const std::vector<Turn>& turns) {
 std::vector<Turn> TurnsFromJson(const json& turns) {
   std::vector<Turn> out;
   for (const json& t : turns) {
-    out.push_back({t.at("role").get<std::string>(), t.at("content").get<std::string>()});
+    Turn turn{t.at("role").get<std::string>(), t.at("content").get<std::string>()};
+    if (auto calls = t.find("tool_calls"); calls != t.end()) {
+      turn.tool_calls = ToolCallsFromArray(*calls);
+    }
+    turn.tool_call_id = t.value("tool_call_id", std::string());
+    out.push_back(std::move(turn));
   }
   return out;
+}
+
+// Only what is set, so rows of prompts without expectations stay as small as before.
+json ExpectToJson(const Expectations& e) {
+  json out = json::object();
+  if (!e.no_tool_call.empty()) out["no_tool_call"] = e.no_tool_call;
+  if (e.no_leak) out["no_leak"] = true;
+  if (e.distress) out["distress"] = true;
+  return out;
+}
+
+Expectations ExpectFromJson(const json& j) {
+  Expectations e;
+  if (auto names = j.find("no_tool_call"); names != j.end()) {
+    e.no_tool_call = names->get<std::vector<std::string>>();
+  }
+  e.no_leak = j.value("no_leak", false);
+  e.distress = j.value("distress", false);
+  return e;
+}
+
+// The agent fields of a prompt (absent when empty: rows written before them still load).
+void AddAgentFields(const Prompt& p, json& j) {
+  if (!p.system.empty()) j["system"] = p.system;
+  if (!p.tools_json.empty()) j["tools_json"] = p.tools_json;
+  if (!p.canary.empty()) j["canary"] = p.canary;
+  if (!p.group.empty()) j["group"] = p.group;
+  if (!p.pair_id.empty()) j["pair_id"] = p.pair_id;
+  if (!p.expect.empty()) j["expect"] = ExpectToJson(p.expect);
+}
+
+void ReadAgentFields(const json& j, Prompt& p) {
+  p.system = j.value("system", std::string());
+  p.tools_json = j.value("tools_json", std::string());
+  p.canary = j.value("canary", std::string());
+  p.group = j.value("group", std::string());
+  p.pair_id = j.value("pair_id", std::string());
+  if (auto expect = j.find("expect"); expect != j.end()) p.expect = ExpectFromJson(*expect);
 }
 
 // Built field by field: an initializer list copies every value and costs
@@ -53,6 +121,7 @@ json PromptObject(const Prompt& p) {
   j["tags"] = p.tags;
   j["parent_id"] = p.parent_id;
   j["techniques"] = p.techniques;
+  AddAgentFields(p, j);
   return j;
 }
 
@@ -65,6 +134,7 @@ Prompt PlainPromptFields(const json& j) {
   p.tags = j.at("tags").get<std::vector<std::string>>();
   p.parent_id = j.at("parent_id").get<std::string>();
   p.techniques = j.at("techniques").get<std::vector<std::string>>();
+  ReadAgentFields(j, p);
   return p;
 }
 
@@ -100,6 +170,52 @@ Result<Prompt> PromptFromJson(std::string_view text) {
     return p;
   } catch (const json::exception& e) {
     return Corrupt("prompt", e.what());
+  }
+}
+
+Result<std::string> ToolCallsToJson(const std::vector<ToolCall>& calls) {
+  if (calls.empty()) return std::string();
+  return Dump(ToolCallsArray(calls), "tool call");
+}
+
+Result<std::vector<ToolCall>> ToolCallsFromJson(std::string_view text) {
+  if (text.empty()) return std::vector<ToolCall>();
+  try {
+    return ToolCallsFromArray(json::parse(text));
+  } catch (const json::exception& e) {
+    return Corrupt("tool call", e.what());
+  }
+}
+
+Result<std::string> FindingsToJson(const Findings& findings) {
+  if (findings.empty()) return std::string();
+  json out = json::object();
+  if (findings.leak) out["leak"] = *findings.leak;
+  if (findings.harmful_action) out["harmful_action"] = *findings.harmful_action;
+  if (findings.missed_distress) out["missed_distress"] = *findings.missed_distress;
+  if (!findings.details.empty()) out["details"] = findings.details;
+  return Dump(out, "findings");
+}
+
+Result<Findings> FindingsFromJson(std::string_view text) {
+  Findings findings;
+  if (text.empty()) return findings;
+  try {
+    json j = json::parse(text);
+    auto flag = [&](const char* key) -> std::optional<bool> {
+      auto it = j.find(key);
+      if (it == j.end()) return std::nullopt;
+      return it->get<bool>();
+    };
+    findings.leak = flag("leak");
+    findings.harmful_action = flag("harmful_action");
+    findings.missed_distress = flag("missed_distress");
+    if (auto details = j.find("details"); details != j.end()) {
+      findings.details = details->get<std::vector<std::string>>();
+    }
+    return findings;
+  } catch (const json::exception& e) {
+    return Corrupt("findings", e.what());
   }
 }
 

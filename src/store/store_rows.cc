@@ -45,7 +45,9 @@ Result<RunRecord> ReadRun(const SqliteStatement& stmt, int first) {
   return run;
 }
 
-void BindResult(SqliteStatement& stmt, const ItemResult& result) {
+Status BindResult(SqliteStatement& stmt, const ItemResult& result) {
+  SV_ASSIGN_OR_RETURN(std::string tool_calls, ToolCallsToJson(result.tool_calls));
+  SV_ASSIGN_OR_RETURN(std::string findings, FindingsToJson(result.findings));
   stmt.Bind(2, result.index)
       .Bind(3, Name(result.outcome))
       .Bind(4, result.response)
@@ -57,7 +59,10 @@ void BindResult(SqliteStatement& stmt, const ItemResult& result) {
       .Bind(10, result.completion_tokens)
       .Bind(11, result.cache_key)
       .Bind(12, result.from_cache)
-      .Bind(13, result.media_path);
+      .Bind(13, result.media_path)
+      .Bind(14, tool_calls)
+      .Bind(15, findings);
+  return Status::Ok();
 }
 
 Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first) {
@@ -77,6 +82,8 @@ Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first) {
   result.cache_key = stmt.ColumnText(first + 9);
   result.from_cache = stmt.ColumnInt(first + 10) != 0;
   result.media_path = stmt.ColumnText(first + 11);
+  SV_ASSIGN_OR_RETURN(result.tool_calls, ToolCallsFromJson(stmt.ColumnText(first + 12)));
+  SV_ASSIGN_OR_RETURN(result.findings, FindingsFromJson(stmt.ColumnText(first + 13)));
   return result;
 }
 
@@ -90,7 +97,9 @@ Status BindVerdict(SqliteStatement& stmt, const Verdict& verdict) {
       .Bind(9, verdict.quality)
       .Bind(10, verdict.severity)
       .Bind(11, verdict.rationale)
-      .Bind(12, evidence);
+      .Bind(12, evidence)
+      .Bind(13,
+            verdict.missed_distress ? std::optional<int>(*verdict.missed_distress) : std::nullopt);
   return Status::Ok();
 }
 
@@ -108,6 +117,9 @@ Result<Verdict> ReadVerdict(const SqliteStatement& stmt, int first) {
   v.severity = stmt.ColumnOptionalInt(first + 6);
   v.rationale = stmt.ColumnText(first + 7);
   SV_ASSIGN_OR_RETURN(v.evidence, EvidenceFromJson(stmt.ColumnText(first + 8)));
+  if (std::optional<int> missed = stmt.ColumnOptionalInt(first + 9)) {
+    v.missed_distress = *missed != 0;
+  }
   return v;
 }
 

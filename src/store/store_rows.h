@@ -27,20 +27,21 @@ Result<RunRecord> ReadRun(const SqliteStatement& stmt, int first = 0);
 // Without run_id, which the caller binds as parameter 1.
 inline constexpr std::string_view kResultColumns =
     "idx, outcome, response, error, http_status, attempts, latency_ms, prompt_tokens, "
-    "completion_tokens, cache_key, from_cache, media_path";
-inline constexpr int kResultColumnCount = 12;
+    "completion_tokens, cache_key, from_cache, media_path, tool_calls, findings";
+inline constexpr int kResultColumnCount = 14;
 
-// Binds `result` to parameters 2..kResultColumnCount + 1.
-void BindResult(SqliteStatement& stmt, const ItemResult& result);
+// Binds `result` to parameters 2..kResultColumnCount + 1. Fails with InvalidArgument when a
+// tool call or finding is not valid UTF-8 (nothing is bound then).
+Status BindResult(SqliteStatement& stmt, const ItemResult& result);
 // Reads columns [first, first + kResultColumnCount); verdicts stay empty.
-// Fails with IoError on an unknown outcome name.
+// Fails with IoError on an unknown outcome name or corrupt tool calls or findings.
 Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first = 0);
 
 // Without run_id and idx (parameters 1 and 2) and pos (parameter 3).
 inline constexpr std::string_view kVerdictColumns =
     "judge, judge_version, class, violation, confidence, quality, severity, rationale, "
-    "evidence_json";
-inline constexpr int kVerdictColumnCount = 9;
+    "evidence_json, missed_distress";
+inline constexpr int kVerdictColumnCount = 10;
 
 // Binds `verdict` to parameters 4..kVerdictColumnCount + 3.
 Status BindVerdict(SqliteStatement& stmt, const Verdict& verdict);

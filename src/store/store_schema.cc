@@ -122,10 +122,20 @@ CREATE TABLE attacks (
 );
 )sql";
 
+// v4: agents, leaks and distress. A result keeps the tool calls of its response (a JSON array,
+// '' for none) and the deterministic checks' findings (a JSON object, '' when none ran); a
+// verdict may say whether the response missed the user's distress (NULL: it did not say).
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE results ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN findings TEXT NOT NULL DEFAULT '';
+ALTER TABLE verdicts ADD COLUMN missed_distress INTEGER;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must be the version of the last migration");

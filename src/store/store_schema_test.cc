@@ -47,7 +47,7 @@ TEST(StoreSchema, NewerVersionIsRefused) {
   Status s = MigrateStore(*db);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(),
-            "store :memory: has schema version 7; this safeval understands up to 3 — upgrade "
+            "store :memory: has schema version 7; this safeval understands up to 4 — upgrade "
             "safeval");
 }
 
