@@ -93,6 +93,9 @@ TEST(TerminalOutput, RunRecordsAndErrorsAreEscaped) {
                 "judges:\n  - {name: rules, type: rules}\nstore: s.db\noutput_dir: out\n");
   ProcessResult run = Safeval({"run", "suite.yaml"}, dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
+  // The run's own progress lines (run id, target, summary) show the name escaped, too.
+  EXPECT_EQ(run.err.find("\x1b]0;owned"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out.find("\x1b]0;owned"), std::string::npos) << run.out;
   ProcessResult runs = Safeval({"runs", "--store", "s.db"}, dir);
   EXPECT_EQ(runs.exit_code, 0);
   EXPECT_THAT(runs.out, HasSubstr("quickA\\x1b]0;owned\\x07B"));

@@ -48,12 +48,6 @@ std::vector<std::string> ExpandPath(const std::string& path,
 
 }  // namespace
 
-// Where an id was first seen: an index into files_ and a line number.
-struct DatasetStream::Location {
-  size_t file;
-  int line;
-};
-
 DatasetStream::DatasetStream(std::vector<std::string> paths, const Taxonomy& taxonomy)
     : taxonomy_(taxonomy), paths_(std::move(paths)) {}
 
@@ -107,12 +101,13 @@ std::optional<Prompt> DatasetStream::Next() {
 bool DatasetStream::CheckUniqueId(const std::string& id) {
   Hasher h;
   uint64_t key = h.Add(id).Digest();
-  auto [it, inserted] = first_seen_.try_emplace(key, Location{files_.size() - 1, line_number_});
-  if (inserted) return true;
-  const Location& first = it->second;
+  IdIndex::Location here{static_cast<uint32_t>(files_.size() - 1),
+                         static_cast<uint32_t>(line_number_)};
+  std::optional<IdIndex::Location> first = first_seen_.Insert(key, here);
+  if (!first) return true;
   problems_.push_back({files_.back(), line_number_, "id",
-                       "duplicate id '" + id + "' (first at " + files_[first.file] + ":" +
-                           std::to_string(first.line) + ")"});
+                       "duplicate id '" + id + "' (first at " + files_[first->file] + ":" +
+                           std::to_string(first->line) + ")"});
   return false;
 }
 

@@ -13,13 +13,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/hash.h"
 
 #include "core/prompt.h"
 #include "core/status.h"
+#include "dataset/id_index.h"
 #include "taxonomy/taxonomy.h"
 
 namespace safeval {
@@ -50,7 +50,10 @@ struct DatasetLoad {
 // name order) and checks each line: valid UTF-8, valid JSON object, required
 // fields (id, text or turns, category, intent), known fields only (x- prefixed
 // are allowed), types, category present in `taxonomy`, intent and persona
-// values, ids unique across all files. Lines with problems are left out.
+// values, ids unique across all files, and the agent fields (docs/datasets.md):
+// a canary of >= 8 characters that occurs in `system`, tools in the OpenAI
+// function shape, known `expect` keys, tool turns answering an earlier
+// assistant tool call. Lines with problems are left out.
 // Blank lines (only spaces, tabs or CR) are skipped; nothing else is.
 // A missing path, an unreadable file or a folder without .jsonl files is a
 // problem with line 0. Files are read line by line: memory grows with the
@@ -59,8 +62,9 @@ struct DatasetLoad {
 // order: it ignores whitespace, key order and x- fields in the files.
 DatasetLoad ReadDataset(const std::vector<std::string>& paths, const Taxonomy& taxonomy);
 
-// ReadDataset one prompt at a time, for datasets of any size: memory holds one line and a
-// 64-bit hash per id seen (for uniqueness), not the prompts. The same checks, problems,
+// ReadDataset one prompt at a time, for datasets of any size: memory holds one line and, per
+// id seen, its 64-bit hash and where it was first seen (an IdIndex, 20 to 40 bytes an id),
+// not the prompts. Ids whose hashes are equal count as duplicates. The same checks, problems,
 // order and content hash as ReadDataset. Not thread-safe.
 class DatasetStream {
  public:
@@ -78,7 +82,6 @@ class DatasetStream {
   std::string content_hash() const;
 
  private:
-  struct Location;
   bool OpenNextFile();
   bool CheckUniqueId(const std::string& id);
 
@@ -93,7 +96,7 @@ class DatasetStream {
   int64_t count_ = 0;
   std::vector<DatasetProblem> problems_;
   Hasher hasher_;
-  std::unordered_map<uint64_t, Location> first_seen_;  // id hash -> where first seen
+  IdIndex first_seen_;  // id hash -> where first seen (index into files_, line)
 };
 
 // ReadDataset, failing with InvalidArgument when there is any problem; the
@@ -102,10 +105,13 @@ Result<Dataset> LoadDataset(const std::vector<std::string>& paths, const Taxonom
 
 // The canonical JSONL line for a prompt (the format ReadDataset reads): compact
 // JSON (no newline at the end), keys in the order id, text|turns, category,
-// intent, persona, locale, tags, parent_id, techniques. `text` is written for a
-// prompt of exactly one user turn, `turns` otherwise; optional fields only when
-// set (non-empty). Invalid UTF-8 in a string is written as U+FFFD. `origin` is
-// not written.
+// intent, persona, locale, tags, parent_id, techniques, system, canary, tools,
+// group, pair_id, expect. `text` is written for a prompt of exactly one user
+// turn, `turns` otherwise (a turn: role, content, then tool_calls and
+// tool_call_id when set); optional fields only when set (non-empty, true).
+// tools_json and tool call arguments are embedded as JSON (text that does not
+// parse as JSON is written as a string). Invalid UTF-8 in a string is written
+// as U+FFFD. `origin` is not written.
 std::string PromptToJsonLine(const Prompt& prompt);
 
 // Checks one line of a dataset file (the JSONL line without its newline) the

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
+#include "core/terminal_text.h"
 #include "dataset/dataset.h"
 #include "policy/policy.h"
 #include "run/attack_run.h"
@@ -78,7 +79,8 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
                                 const std::string& store_path, const EvaluationRequest& request,
                                 const EvaluationEnv& env) {
   *env.err << (run.demo ? "DEMO TARGET (built-in demo model, not a real model)\n" : "")
-           << "Run " << run.id << " against " << run.target_identity << " (campaign "
+           << "Run " << TerminalText(run.id) << " against " << TerminalText(run.target_identity)
+           << " (campaign "
            << in.suite.campaign.strategy << ", batches of " << in.suite.campaign.batch_size
            << ")\n";
   ProgressBar progress(*env.err, *env.clock, env.tty, run.target_name);
@@ -93,7 +95,7 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   options.media_dir = run.output_dir;
   options.policy = &in.policy;
   options.on_notice = [err, tty = env.tty](const std::string& message) {
-    *err << (tty ? "\r\033[K" : "") << "notice: " << message << "\n" << std::flush;
+    *err << (tty ? "\r\033[K" : "") << "notice: " << TerminalText(message) << "\n" << std::flush;
   };
   std::ofstream log;
   if (!request.log_path.empty()) {
@@ -114,11 +116,11 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
                                                 *env.clock, options, &progress, env.cancel);
   if (log.is_open()) log.flush();
   if (outcome.ok() && attacker != nullptr && !(env.cancel && env.cancel->load())) {
-    *env.err << "Attacker in the loop: " << in.suite.attack.attacker_target << ", up to "
+    *env.err << "Attacker in the loop: " << TerminalText(in.suite.attack.attacker_target) << ", up to "
              << in.suite.attack.max_rounds << " rounds per seed\n";
     Result<AttackRunSummary> attacks =
         RunAttacks(run.id, in.suite.attack, *attacker, client, judges.judges(), store, env.cancel,
-                   [err](const std::string& line) { *err << "  " << line << "\n"; });
+                   [err](const std::string& line) { *err << "  " << TerminalText(line) << "\n"; });
     if (!attacks.ok()) {
       outcome = attacks.status();
     } else {
