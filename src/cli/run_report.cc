@@ -158,34 +158,36 @@ std::string VersionString() { return std::string(SafevalVersion()) + " (" + Safe
 std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items) {
   std::vector<ScoredItem> scored;
   scored.reserve(items.size());
-  for (const StoredItem& item : items) {
-    if (!item.result) continue;
-    ScoredItem s;
-    s.category = item.prompt.category;
-    s.intent = item.prompt.intent;
-    s.persona = item.prompt.persona;
-    s.techniques = item.prompt.techniques;
-    s.locale = item.prompt.locale;
-    s.tags = item.prompt.tags;
-    s.group = item.prompt.group;
-    s.pair_id = item.prompt.pair_id;
-    s.outcome = item.result->outcome;
-    if (s.outcome == Outcome::kJudged && !item.result->verdicts.empty()) {
-      const Verdict& v = item.result->verdicts.front();
-      s.cls = v.cls;
-      s.violation = v.violation;
-      s.quality = v.quality;
-      for (const Verdict& each : item.result->verdicts) {
-        if (each.cls == ResponseClass::kUndetermined) continue;
-        ++s.judge_votes;
-        if (each.violation) ++s.violation_votes;
-      }
-    }
-    const bool judged = s.outcome == Outcome::kJudged && !item.result->verdicts.empty();
-    ApplyFindings(item.result->findings, judged ? &item.result->verdicts.front() : nullptr, &s);
-    scored.push_back(std::move(s));
-  }
+  for (const StoredItem& item : items)
+    if (item.result) scored.push_back(ScoreItem(item));
   return scored;
+}
+
+ScoredItem ScoreItem(const StoredItem& item) {
+  ScoredItem s;
+  s.category = item.prompt.category;
+  s.intent = item.prompt.intent;
+  s.persona = item.prompt.persona;
+  s.techniques = item.prompt.techniques;
+  s.locale = item.prompt.locale;
+  s.tags = item.prompt.tags;
+  s.group = item.prompt.group;
+  s.pair_id = item.prompt.pair_id;
+  s.outcome = item.result->outcome;
+  if (s.outcome == Outcome::kJudged && !item.result->verdicts.empty()) {
+    const Verdict& v = item.result->verdicts.front();
+    s.cls = v.cls;
+    s.violation = v.violation;
+    s.quality = v.quality;
+    for (const Verdict& each : item.result->verdicts) {
+      if (each.cls == ResponseClass::kUndetermined) continue;
+      ++s.judge_votes;
+      if (each.violation) ++s.violation_votes;
+    }
+  }
+  const bool judged = s.outcome == Outcome::kJudged && !item.result->verdicts.empty();
+  ApplyFindings(item.result->findings, judged ? &item.result->verdicts.front() : nullptr, &s);
+  return s;
 }
 
 Result<ReportData> LoadReportData(Store& store, const RunRecord& run,

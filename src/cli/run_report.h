@@ -23,6 +23,8 @@ namespace safeval {
 // quality); judge_votes counts the verdicts with a decided class, violation_votes those of them
 // that found a violation.
 std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items);
+// ScoreItems for one item. REQUIRES: item.result.
+ScoredItem ScoreItem(const StoredItem& item);
 
 // The run's items streamed once through a ReportDataBuilder (metric rows with `metrics`), plus:
 // - for each id in `reference_ids` (runs in the same store): its headline rates, and the grade

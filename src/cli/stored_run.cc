@@ -17,20 +17,16 @@ Result<std::unique_ptr<Store>> OpenExistingStore(const std::string& path) {
 Result<StoredRun> LoadStoredRun(Store& store, const std::string& run_id) {
   StoredRun run;
   SV_ASSIGN_OR_RETURN(run.record, store.GetRun(run_id));
-  SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, store.LoadItems(run_id));
-  run.scored = ScoreItems(items);
-  // ScoreItems keeps exactly the items with a result, in order: ids line up with it.
-  run.prompt_ids.reserve(run.scored.size());
-  for (const StoredItem& item : items) {
-    if (item.result) {
-      run.prompt_ids.push_back(item.prompt.id);
-    } else {
+  // Streamed: only the scored facts and ids are kept, never prompts or responses.
+  SV_RETURN_IF_ERROR(store.ScanItems(run_id, [&run](StoredItem&& item) {
+    if (!item.result) {
       ++run.pending;
+      return Status::Ok();
     }
-  }
-  if (run.prompt_ids.size() != run.scored.size()) {
-    return Status::Internal("scored items of run '" + run_id + "' do not line up with its items");
-  }
+    run.scored.push_back(ScoreItem(item));
+    run.prompt_ids.push_back(std::move(item.prompt.id));
+    return Status::Ok();
+  }));
   return run;
 }
 

@@ -1,6 +1,7 @@
 // Loading stored runs as the metrics see them, for the commands that read runs
 // back (grade, compare, gate): open a store that must already exist, fetch a run
-// and its items, and score them (ScoreItems in cli/run_report.h).
+// and stream its items once, keeping only their scored facts (ScoreItem in
+// cli/run_report.h) and prompt ids, never prompts or responses.
 #pragma once
 
 #include <cstdint>
