@@ -10,6 +10,13 @@ namespace safeval::testing {
 
 pid_t StartProcess(const std::vector<std::string>& args, const std::string& cwd,
                    const std::string& out_file, const std::string& err_file) {
+  // Built before fork: the child of a multi-threaded process (the tests' mock servers run
+  // worker threads) must not allocate — another thread may have held the allocator's lock at
+  // the fork, and the child would wait for it forever.
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid != 0) return pid;
   // Child: only async-signal-safe calls until exec.
@@ -20,9 +27,6 @@ pid_t StartProcess(const std::vector<std::string>& args, const std::string& cwd,
   dup2(err, STDERR_FILENO);
   int devnull = open("/dev/null", O_RDONLY);
   if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
   execv(argv[0], argv.data());
   _exit(127);
 }

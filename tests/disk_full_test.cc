@@ -47,6 +47,10 @@ ProcessResult RunWithFileLimit(const std::vector<std::string>& args, const std::
   TempDir tmp;
   std::string out_path = stdout_path.empty() ? tmp.File("out") : stdout_path;
   std::string err_path = tmp.File("err");
+  // Built before fork: the child must not allocate (see testing/subprocess.cc).
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec. Both files are opened before the limit.
@@ -62,9 +66,6 @@ ProcessResult RunWithFileLimit(const std::vector<std::string>& args, const std::
       rlimit limit{max_file_bytes, max_file_bytes};
       if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(126);
     }
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     execv(argv[0], argv.data());
     _exit(127);
   }
