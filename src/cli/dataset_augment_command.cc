@@ -15,7 +15,6 @@
 #include "cli/text_table.h"
 #include "core/clock.h"
 #include "core/terminal_text.h"
-#include "dataset/atomic_output_file.h"
 #include "dataset/dataset.h"
 
 namespace safeval {
@@ -33,16 +32,6 @@ struct AugmentFlags {
   std::string taxonomy = "builtin:safeval-v1";
   std::string output;  // empty: stdout
 };
-
-Status Write(const std::vector<Prompt>& prompts, const std::string& path, std::ostream& out) {
-  if (path.empty()) {
-    for (const Prompt& p : prompts) out << PromptToJsonLine(p) << '\n';
-    return Status::Ok();
-  }
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<AtomicOutputFile> file, AtomicOutputFile::Open(path));
-  for (const Prompt& p : prompts) file->stream() << PromptToJsonLine(p) << '\n';
-  return file->Commit();
-}
 
 void PrintSummary(const AugmentFlags& flags, const AugmentOptions& options,
                   const AugmentResult& result, size_t inputs, std::ostream& err) {
@@ -103,7 +92,7 @@ Status Run(const AugmentFlags& flags, CliContext& context) {
   SV_ASSIGN_OR_RETURN(Dataset dataset, Load(flags, taxonomy, *context.err));
   SV_ASSIGN_OR_RETURN(AugmentResult result,
                       Augment(dataset.prompts, options, &taxonomy, translator.get()));
-  SV_RETURN_IF_ERROR(Write(result.prompts, flags.output, *context.out));
+  SV_RETURN_IF_ERROR(WritePromptLines(result.prompts, flags.output, *context.out));
   PrintSummary(flags, options, result, dataset.prompts.size(), *context.err);
   return Status::Ok();
 }

@@ -1,7 +1,12 @@
 #include "cli/dataset_command.h"
 
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <ostream>
 #include <vector>
+
+#include "dataset/atomic_output_file.h"
+#include "dataset/dataset.h"
 
 namespace safeval {
 
@@ -27,6 +32,17 @@ void SetupDatasetCommand(CLI::App& sub, CliContext& context) {
   for (const Command& command : kSubcommands) {
     command.setup(*sub.add_subcommand(command.name, command.help), context);
   }
+}
+
+Status WritePromptLines(const std::vector<Prompt>& prompts, const std::string& path,
+                        std::ostream& out) {
+  if (path.empty()) {
+    for (const Prompt& p : prompts) out << PromptToJsonLine(p) << '\n';
+    return Status::Ok();
+  }
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<AtomicOutputFile> file, AtomicOutputFile::Open(path));
+  for (const Prompt& p : prompts) file->stream() << PromptToJsonLine(p) << '\n';
+  return file->Commit();
 }
 
 }  // namespace safeval

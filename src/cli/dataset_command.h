@@ -2,7 +2,13 @@
 // listed in the table in dataset_command.cc.
 #pragma once
 
+#include <iosfwd>
+#include <string>
+#include <vector>
+
 #include "cli/command.h"
+#include "core/prompt.h"
+#include "core/status.h"
 
 namespace safeval {
 
@@ -17,5 +23,10 @@ void SetupDatasetTechniquesCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetAugmentCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetGenerateCommand(CLI::App& sub, CliContext& context);
 void SetupDatasetCounterfactualCommand(CLI::App& sub, CliContext& context);
+
+// Writes `prompts` as dataset JSONL lines: to `out` when `path` is empty, otherwise to `path`
+// complete or not at all (AtomicOutputFile).
+Status WritePromptLines(const std::vector<Prompt>& prompts, const std::string& path,
+                        std::ostream& out);
 
 }  // namespace safeval

@@ -3,11 +3,9 @@
 // group, written as canonical JSONL to OUT (complete or not at all) or stdout, and prints a
 // summary to stderr. Exit 0; 2 on a bad template file (the error names file and line).
 #include <CLI/CLI.hpp>
-#include <memory>
 
 #include "cli/dataset_command.h"
 #include "core/terminal_text.h"
-#include "dataset/atomic_output_file.h"
 #include "dataset/counterfactual.h"
 #include "dataset/dataset.h"
 
@@ -20,20 +18,10 @@ struct CounterfactualFlags {
   std::string output;  // empty: stdout
 };
 
-Status Write(const std::vector<Prompt>& prompts, const std::string& path, std::ostream& out) {
-  if (path.empty()) {
-    for (const Prompt& p : prompts) out << PromptToJsonLine(p) << '\n';
-    return Status::Ok();
-  }
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<AtomicOutputFile> file, AtomicOutputFile::Open(path));
-  for (const Prompt& p : prompts) file->stream() << PromptToJsonLine(p) << '\n';
-  return file->Commit();
-}
-
 Status Run(const CounterfactualFlags& flags, CliContext& context) {
   SV_ASSIGN_OR_RETURN(Taxonomy taxonomy, Taxonomy::Resolve(flags.taxonomy, ""));
   SV_ASSIGN_OR_RETURN(CounterfactualSet set, ExpandCounterfactualFile(flags.file, &taxonomy));
-  SV_RETURN_IF_ERROR(Write(set.prompts, flags.output, *context.out));
+  SV_RETURN_IF_ERROR(WritePromptLines(set.prompts, flags.output, *context.out));
   std::string groups;
   for (const std::string& g : set.groups) groups += (groups.empty() ? "" : ", ") + g;
   *context.err << "expanded " << set.templates << " templates x " << set.groups.size()
