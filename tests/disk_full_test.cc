@@ -5,11 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -47,28 +44,8 @@ ProcessResult RunWithFileLimit(const std::vector<std::string>& args, const std::
   TempDir tmp;
   std::string out_path = stdout_path.empty() ? tmp.File("out") : stdout_path;
   std::string err_path = tmp.File("err");
-  // Built before fork: the child must not allocate (see testing/subprocess.cc).
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec. Both files are opened before the limit.
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0 || err < 0 || chdir(cwd.c_str()) != 0) _exit(127);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    signal(SIGXFSZ, SIG_IGN);  // kept across exec: writes fail with EFBIG instead of killing
-    if (max_file_bytes > 0) {
-      rlimit limit{max_file_bytes, max_file_bytes};
-      if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(126);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  pid_t pid = StartProcess(args, cwd, out_path, err_path,
+                           {.max_file_bytes = static_cast<uint64_t>(max_file_bytes)});
   ProcessResult r;
   r.exit_code = WaitProcess(pid);
   if (stdout_path.empty()) r.out = ReadFile(out_path);

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
@@ -32,19 +31,7 @@ ProcessResult RunIntoPipe(const std::vector<std::string>& args, const std::strin
   std::string err_path = tmp.File("err");
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return {};
-  // Built before fork: the child must not allocate (see testing/subprocess.cc).
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (err < 0 || chdir(cwd.c_str()) != 0) _exit(127);
-    dup2(fds[1], STDOUT_FILENO);  // dup2 clears close-on-exec on fd 1 only
-    dup2(err, STDERR_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  pid_t pid = StartProcess(args, cwd, "", err_path, {.stdout_fd = fds[1]});
   close(fds[1]);
   ProcessResult r;
   if (reader == Reader::kFirstLineOnly) {
