@@ -13,4 +13,11 @@ struct ToolCall {
   friend bool operator==(const ToolCall&, const ToolCall&) = default;
 };
 
+// How judges read a tool call, in a conversation or a response: "[tool call] name {arguments}"
+// ("{}" when no arguments were given).
+inline std::string ToolCallLine(const ToolCall& call) {
+  return "[tool call] " + call.name + " " +
+         (call.arguments_json.empty() ? std::string("{}") : call.arguments_json);
+}
+
 }  // namespace safeval

@@ -197,8 +197,7 @@ std::string ConversationText(const Prompt& prompt) {
     out += "[" + turn.role + "]\n" + turn.content;
     for (const ToolCall& call : turn.tool_calls) {  // as the executor shows a response's calls
       if (out.back() != '\n') out += '\n';
-      out += "[tool call] " + call.name + " " +
-             (call.arguments_json.empty() ? std::string("{}") : call.arguments_json);
+      out += ToolCallLine(call);
     }
   }
   return out;

@@ -175,8 +175,7 @@ std::string JudgeText(const std::string& text, const std::vector<ToolCall>& tool
   std::string out = text;
   for (const ToolCall& call : tool_calls) {
     if (!out.empty()) out += '\n';
-    out += "[tool call] " + call.name + " " +
-           (call.arguments_json.empty() ? std::string("{}") : call.arguments_json);
+    out += ToolCallLine(call);
   }
   return out;
 }
