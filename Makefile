@@ -18,6 +18,7 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: build
+	@bash scripts/setup-e2e.sh --optional
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 demo: build

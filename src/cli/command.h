@@ -55,5 +55,9 @@ void SetupJudgeCommand(CLI::App& sub, CliContext& context);    // nested: see ju
 void SetupGradeCommand(CLI::App& sub, CliContext& context);
 void SetupCompareCommand(CLI::App& sub, CliContext& context);
 void SetupGateCommand(CLI::App& sub, CliContext& context);
+void SetupServeCommand(CLI::App& sub, CliContext& context);  // the web UI
+void SetupWorkerCommand(CLI::App& sub, CliContext& context);  // distributed runs
+void SetupAnnotatorsCommand(CLI::App& sub, CliContext& context);  // add|list|reset-token
+void SetupAnnotateCommand(CLI::App& sub, CliContext& context);  // nested: see annotate_command.h
 
 }  // namespace safeval

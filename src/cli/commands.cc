@@ -24,6 +24,14 @@ const std::vector<Command>& Commands() {
        SetupCompareCommand},
       {"gate", "Check a stored run against release limits (exit 1 when a condition fails)",
        SetupGateCommand},
+      {"serve", "Serve the store's runs and annotation rounds in a web UI (see docs/web-ui.md)",
+       SetupServeCommand},
+      {"worker", "Execute batches of distributed runs from a PostgreSQL store (run --distributed)",
+       SetupWorkerCommand},
+      {"annotators", "Add annotators (prints their login token once), list them, reset a token",
+       SetupAnnotatorsCommand},
+      {"annotate", "Annotation rounds: create one from a run, its status, export and import labels",
+       SetupAnnotateCommand},
   };
   return kCommands;
 }

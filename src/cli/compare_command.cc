@@ -187,7 +187,7 @@ void SetupCompareCommand(CLI::App& sub, CliContext& context) {
   auto flags = std::make_shared<CompareFlags>();
   sub.add_option("run_a", flags->run_a, "The baseline run")->required();
   sub.add_option("run_b", flags->run_b, "The run compared with it")->required();
-  sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  sub.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   sub.add_flag("--fail-on-regression", flags->fail_on_regression,
                "Exit with code 1 when any cell regressed");
   sub.add_flag("--independent", flags->independent,

@@ -144,7 +144,7 @@ void SetupGateCommand(CLI::App& sub, CliContext& context) {
                "point estimate");
   sub.add_option("--interval", flags->interval, "Interval of the rates: wilson or exact")
       ->capture_default_str();
-  sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  sub.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   sub.callback([flags, &context] {
     Status status = RunGate(*flags, context);
     if (!status.ok()) context.Fail(status);

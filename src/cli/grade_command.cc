@@ -127,7 +127,7 @@ void SetupGradeCommand(CLI::App& sub, CliContext& context) {
                  "A reference run in the same store (repeat for several; the highest unsafe "
                  "fraction per hazard among them is the reference)")
       ->required();
-  sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  sub.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   sub.add_option("--interval", flags->interval, "Interval of u: wilson or exact (Clopper-Pearson)")
       ->capture_default_str();
   sub.add_flag("--json", flags->json, "Print one JSON document instead of the table");

@@ -1,24 +1,32 @@
 // safeval judge calibrate --judge rules|CONFIG --labels labelled.jsonl [--store PATH] [--json]
 //                         [--taxonomy SPEC] [--policy SPEC]
+// safeval judge calibrate --judge rules|CONFIG --round ROUND [--store PATH] [--json]
 // Measures each judge of --judge against human labels: lines are transcript pairs
 // plus the human's "class" (and optionally "violation", which otherwise is what
-// the policy says of that class). Prints the confusion matrix, accuracy,
-// per-class precision/recall/F1, Cohen's kappa and violation sensitivity/
-// specificity (the maths: judge/calibration_report.h), and saves each judge's
-// calibration in the store under its "name@version", with the whole report as
-// details_json. A judge that failed on any item is reported and not saved (exit 3).
+// the policy says of that class); or, with --round, the gold labels of an annotation
+// round (core/annotation.h's GoldLabels) on its run's items, whose prompts and
+// responses are judged again under the run's own taxonomy and policy. Prints the
+// confusion matrix, accuracy, per-class precision/recall/F1, Cohen's kappa and
+// violation sensitivity/specificity (the maths: judge/calibration_report.h), and
+// saves each judge's calibration in the store under its "name@version", with the
+// whole report as details_json. A judge that failed on any item is reported and
+// not saved (exit 3).
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/annotate_command.h"
 #include "cli/judge_command.h"
 #include "cli/judge_inputs.h"
 #include "core/hash.h"
 #include "core/terminal_text.h"
 #include "judge/calibration_report.h"
+#include "run/evaluation.h"
+#include "store/open_store.h"
 #include "store/store.h"
 
 namespace safeval {
@@ -31,6 +39,7 @@ constexpr size_t kBatchLines = 256;
 struct CalibrateFlags {
   std::string judge = "rules";
   std::string labels;
+  std::string round;  // exactly one of labels / round
   std::string store = "runs/safeval.db";
   bool json = false;
   std::string taxonomy = "builtin:ailuminate-v1";
@@ -223,30 +232,69 @@ JudgeCalibration ToCalibration(const JudgeCalibrationRun& run, const Calibration
   return c;
 }
 
-// Prints and saves each judge's report; fails (Unavailable) when a judge failed on some item.
-Status Calibrate(const CalibrateFlags& flags, std::ostream& out, std::ostream& err) {
-  SV_ASSIGN_OR_RETURN(JudgePolicy jp, LoadJudgePolicy(flags.taxonomy, flags.policy));
-  SystemClock clock;
-  SV_ASSIGN_OR_RETURN(JudgeSet judges, LoadJudges(flags.judge, jp.policy, clock));
-  SV_ASSIGN_OR_RETURN(LabelledSet set, ReadLabelled(flags.labels, jp.taxonomy, err));
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(flags.store));
-  std::vector<JudgeCalibrationRun> runs = JudgeAll(set, judges, jp.policy);
-  ordered_json all = {{"labels", flags.labels}, {"calibrations", ordered_json::array()}};
+// The gold labels of a round as a labelled set: each item's stored prompt and response with the
+// gold class and violation. Its hash covers the run, the round and every gold label, so a
+// calibration says which labels it was measured on.
+Result<LabelledSet> RoundLabelled(Store& runs, AnnotationStore& annotations,
+                                  const AnnotationRound& round) {
+  SV_ASSIGN_OR_RETURN(std::vector<AnnotationLabel> labels, annotations.LoadLabels(round.name));
+  SV_ASSIGN_OR_RETURN(std::vector<Adjudication> adjudications,
+                      annotations.LoadAdjudications(round.name));
+  std::map<int64_t, GoldLabel> gold;
+  std::string canonical = "run " + round.run_id + "\nround " + round.name + "\n";
+  for (GoldLabel& g : GoldLabels(round, labels, adjudications)) {
+    canonical += std::to_string(g.item_index) + " " + std::string(Name(g.cls)) +
+                 (g.violation ? " violation\n" : " ok\n");
+    gold.emplace(g.item_index, std::move(g));
+  }
+  if (gold.empty()) {
+    return Status::InvalidArgument("round " + round.name +
+                                   " has no gold labels yet (an adjudication, or labels that all "
+                                   "agree): nothing to calibrate against");
+  }
+  LabelledSet set;
+  set.hash = ContentHash(canonical);
+  SV_RETURN_IF_ERROR(runs.ScanItems(round.run_id, [&](StoredItem&& item) {
+    auto found = gold.find(item.index);
+    if (found == gold.end() || !item.result) return Status::Ok();
+    JudgeLine line;
+    line.prompt = std::move(item.prompt);
+    line.response = std::move(item.result->response);
+    line.cls = found->second.cls;
+    line.violation = found->second.violation;
+    set.lines.push_back(std::move(line));
+    return Status::Ok();
+  }));
+  if (set.lines.empty()) {
+    return Status::InvalidArgument("round " + round.name +
+                                   ": no gold-labelled item has a judged response");
+  }
+  return set;
+}
+
+// Judges `set` with `judges`, prints and saves each judge's report; fails (Unavailable) when a
+// judge failed on some item. `labels` names the set in the reports.
+Status CalibrateOn(LabelledSet& set, const std::string& labels, const JudgeSet& judges,
+                   const Policy& policy, Store& store, const CalibrateFlags& flags, Clock& clock,
+                   std::ostream& out) {
+  std::vector<JudgeCalibrationRun> runs = JudgeAll(set, judges, policy);
+  ordered_json all = {{"labels", labels}, {"calibrations", ordered_json::array()}};
   std::string failed;
   for (const JudgeCalibrationRun& run : runs) {
     CalibrationReport report = run.tally.Finish();
-    ordered_json details = ReportJson(run, report, flags.labels, set.hash);
+    ordered_json details = ReportJson(run, report, labels, set.hash);
     all["calibrations"].push_back(details);
-    if (!flags.json) PrintReport(run, report, flags.labels, out);
+    if (!flags.json) PrintReport(run, report, labels, out);
     if (run.errors > 0) {
       failed += (failed.empty() ? "" : ", ") + run.identity + " (" + std::to_string(run.errors) +
                 " items)";
       continue;
     }
     SV_RETURN_IF_ERROR(
-        store->SaveCalibration(ToCalibration(run, report, set.hash, details.dump(), clock)));
+        store.SaveCalibration(ToCalibration(run, report, set.hash, details.dump(), clock)));
     if (!flags.json)
-      out << "Saved as the calibration of " << run.identity << " in " << flags.store << "\n\n";
+      out << "Saved as the calibration of " << run.identity << " in " << StoreLabel(flags.store)
+          << "\n\n";
   }
   if (flags.json) out << all.dump(2) << "\n";
   if (!failed.empty()) {
@@ -258,6 +306,37 @@ Status Calibrate(const CalibrateFlags& flags, std::ostream& out, std::ostream& e
   return Status::Ok();
 }
 
+Status CalibrateOnLabels(const CalibrateFlags& flags, std::ostream& out, std::ostream& err) {
+  SV_ASSIGN_OR_RETURN(JudgePolicy jp, LoadJudgePolicy(flags.taxonomy, flags.policy));
+  SystemClock clock;
+  SV_ASSIGN_OR_RETURN(JudgeSet judges, LoadJudges(flags.judge, jp.policy, clock));
+  SV_ASSIGN_OR_RETURN(LabelledSet set, ReadLabelled(flags.labels, jp.taxonomy, err));
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(flags.store));
+  return CalibrateOn(set, flags.labels, judges, jp.policy, *store, flags, clock, out);
+}
+
+Status CalibrateOnRound(const CalibrateFlags& flags, std::ostream& out) {
+  SV_ASSIGN_OR_RETURN(Stores stores, OpenExistingStores(flags.store));
+  SV_ASSIGN_OR_RETURN(AnnotationRound round,
+                      LoadRound(*stores.annotations, flags.round, flags.store));
+  SV_ASSIGN_OR_RETURN(RunRecord run, stores.runs->GetRun(round.run_id));
+  SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
+  SystemClock clock;
+  SV_ASSIGN_OR_RETURN(JudgeSet judges, LoadJudges(flags.judge, in.policy, clock));
+  SV_ASSIGN_OR_RETURN(LabelledSet set, RoundLabelled(*stores.runs, *stores.annotations, round));
+  return CalibrateOn(set, "round " + round.name, judges, in.policy, *stores.runs, flags, clock,
+                     out);
+}
+
+Status Calibrate(const CalibrateFlags& flags, std::ostream& out, std::ostream& err) {
+  if (flags.labels.empty() == flags.round.empty()) {
+    return Status::InvalidArgument(
+        "give exactly one of --labels FILE (labelled pairs) or --round ROUND (an annotation "
+        "round's gold labels)");
+  }
+  return flags.round.empty() ? CalibrateOnLabels(flags, out, err) : CalibrateOnRound(flags, out);
+}
+
 }  // namespace
 
 void SetupJudgeCalibrateCommand(CLI::App& sub, CliContext& context) {
@@ -266,9 +345,14 @@ void SetupJudgeCalibrateCommand(CLI::App& sub, CliContext& context) {
       ->capture_default_str();
   sub.add_option("--labels", flags->labels,
                  "Labelled pairs, one JSON object per line: {\"id\", \"prompt\", \"response\", "
-                 "\"intent\", \"category\", \"class\", \"violation\"?}")
-      ->required();
-  sub.add_option("--store", flags->store, "Where the calibration is saved (SQLite file)")
+                 "\"intent\", \"category\", \"class\", \"violation\"?}");
+  sub.add_option("--round", flags->round,
+                 "Instead of --labels: an annotation round's gold labels on its run's items "
+                 "(judged under the run's taxonomy and policy)");
+  sub.add_option("--store", flags->store,
+                 "Where the calibration is saved (SQLite file or postgresql:// URL); with "
+                 "--round, the round's store")
+      ->type_name("PATH|URL")
       ->capture_default_str();
   sub.add_flag("--json", flags->json, "Print the reports as JSON");
   sub.add_option("--taxonomy", flags->taxonomy, "builtin:NAME or a taxonomy.yaml path")

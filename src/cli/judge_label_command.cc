@@ -15,6 +15,7 @@
 #include "cli/judge_inputs.h"
 #include "core/terminal_text.h"
 #include "run/evaluation.h"
+#include "store/open_store.h"
 #include "store/store.h"
 
 namespace safeval {
@@ -117,10 +118,10 @@ class LabelReader {
 
 Status Label(const LabelFlags& flags, std::ostream& out, std::ostream& err) {
   SV_RETURN_IF_ERROR(CheckAnnotator(flags.annotator));
-  if (!std::filesystem::exists(flags.store)) {
-    return Status::NotFound("no store at '" + flags.store + "' (use --store PATH)");
+  if (!IsPostgresUrl(flags.store) && !std::filesystem::exists(flags.store)) {
+    return Status::NotFound("no store at '" + flags.store + "' (use --store PATH|URL)");
   }
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(flags.store));
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(flags.store));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(flags.run_id));
   SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
   SV_ASSIGN_OR_RETURN(std::vector<StoredItem> items, store->LoadItems(run.id));
@@ -144,7 +145,7 @@ void SetupJudgeLabelCommand(CLI::App& sub, CliContext& context) {
   sub.add_option("--labels", flags->labels,
                  "Labels, one JSON object per line: {\"id\", \"class\", \"rationale\"?}")
       ->required();
-  sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  sub.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   sub.callback([flags, &context] {
     Status status = Label(*flags, *context.out, *context.err);
     if (!status.ok()) context.Fail(status);

@@ -13,6 +13,7 @@
 #include "cli/judge_inputs.h"
 #include "run/evaluation.h"
 #include "run/executor.h"
+#include "store/open_store.h"
 #include "store/store.h"
 
 namespace safeval {
@@ -97,10 +98,10 @@ Result<RejudgeStats> RejudgeItems(Store& store, const RunRecord& run, const Judg
 }
 
 Status Rejudge(const RejudgeFlags& flags, std::ostream& out) {
-  if (!std::filesystem::exists(flags.store)) {
-    return Status::NotFound("no store at '" + flags.store + "' (use --store PATH)");
+  if (!IsPostgresUrl(flags.store) && !std::filesystem::exists(flags.store)) {
+    return Status::NotFound("no store at '" + flags.store + "' (use --store PATH|URL)");
   }
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(flags.store));
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(flags.store));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(flags.run_id));
   // The run's own policy decides violations, as when it ran.
   SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
@@ -127,7 +128,7 @@ void SetupJudgeRejudgeCommand(CLI::App& judge, CliContext& context) {
                    "Re-judge this stored run (its responses; the model is not queried)");
   judge.add_option("--judge", flags->judge, "rules, or a judge configuration file (YAML)")
       ->capture_default_str();
-  judge.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  judge.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   judge.callback([flags, &judge, &context] {
     for (const CLI::App* sub : judge.get_subcommands())
       if (sub->parsed()) return;  // `judge classify` etc. did the work

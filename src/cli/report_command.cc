@@ -12,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/run_report.h"
+#include "store/open_store.h"
 #include "metrics/breakdown.h"
 #include "metrics/interval.h"
 #include "report/report.h"
@@ -128,10 +129,10 @@ Status WriteCsv(const ReportFlags& flags, const Destination& destination, Store&
 }
 
 Status WriteReport(const ReportFlags& flags, CliContext& context) {
-  if (!std::filesystem::exists(flags.store)) {
-    return Status::NotFound("no store at '" + flags.store + "' (use --store PATH)");
+  if (!IsPostgresUrl(flags.store) && !std::filesystem::exists(flags.store)) {
+    return Status::NotFound("no store at '" + flags.store + "' (use --store PATH|URL)");
   }
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(flags.store));
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(flags.store));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(flags.run_id));
   SV_ASSIGN_OR_RETURN(Destination destination, ChooseDestination(flags, run));
   SV_ASSIGN_OR_RETURN(MetricsOptions metrics, MetricsFromFlags(flags));
@@ -157,7 +158,7 @@ Status WriteReport(const ReportFlags& flags, CliContext& context) {
 void SetupReportCommand(CLI::App& sub, CliContext& context) {
   auto flags = std::make_shared<ReportFlags>();
   sub.add_option("run", flags->run_id, "The run's id (see `safeval runs`)")->required();
-  sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  sub.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   sub.add_option("--format", flags->format,
                  "html, json, csv (items and verdicts), junit (XML) or md (Markdown summary); "
                  "without it and -o: results.json and report.html into the run's folder");

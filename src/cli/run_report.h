@@ -1,9 +1,7 @@
-// Turns a stored run into what reports render — the run's identity, totals, metric rows,
-// counts over every item and the items shown (report/report_builder.h), the grade against
-// reference runs, judge-error-corrected rates — and writes the report files. Items are streamed
-// from the store (Store::ScanItems, Store::ScanItemSummaries), never all held: a report of a
-// run of any size takes bounded memory (a few thousand items at most, however long the run).
-// Lives in cli/ because it joins the store and report layers, which may not include each other.
+// Writes a stored run's report files. Loading what reports render (ScoreItems, LoadReportData)
+// lives in server/stored_report.h, shared with the web UI; this header includes it, so callers
+// see both. Items are streamed from the store (Store::ScanItems), never all held: a report of a
+// run of any size takes bounded memory.
 #pragma once
 
 #include <optional>
@@ -14,24 +12,16 @@
 #include "metrics/scored_item.h"
 #include "report/report.h"
 #include "report/report_data.h"
+#include "server/stored_report.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
 
 namespace safeval {
 
-// One ScoredItem per item that has a result; the first verdict decides (class, violation,
-// quality); judge_votes counts the verdicts with a decided class, violation_votes those of them
-// that found a violation.
-std::vector<ScoredItem> ScoreItems(const std::vector<StoredItem>& items);
-// ScoreItems for one item. REQUIRES: item.result.
-ScoredItem ScoreItem(const StoredItem& item);
+// "0.1.0 (abc123)": this binary's version and commit, as reports show it.
+std::string SafevalVersionString();
 
-// The run's items streamed once through a ReportDataBuilder (metric rows with `metrics`), plus:
-// - for each id in `reference_ids` (runs in the same store): its headline rates, and the grade
-//   of the run against all of them (metrics/grade.h), from the references' item summaries;
-// - when the deciding judge (run.judges[0]) has a calibration in the store: the violation and
-//   attack success rates, overall and per hazard, corrected for its errors.
-// Errors: NotFound for an unknown reference run; IoError from the store.
+// server/stored_report.h's LoadReportData with this binary's version (SafevalVersionString).
 Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::vector<std::string>& reference_ids,
                                   const std::string& policy_name,

@@ -12,7 +12,9 @@
 #include "core/terminal_text.h"
 #include "metrics/interval.h"
 #include "metrics/percent.h"
+#include "store/open_store.h"
 #include "store/store.h"
+#include "store/work_queue.h"
 
 namespace safeval {
 namespace {
@@ -69,6 +71,45 @@ std::string BatchHistory(const std::vector<BatchRecord>& batches) {
   return table.Render("  ");
 }
 
+// A distributed run's batches and workers (PostgreSQL stores); nothing for other runs. Returns
+// whether the run is distributed.
+Result<bool> ShowWork(const std::string& store, const std::string& run_id, std::ostream& out) {
+  if (!IsPostgresUrl(store)) return false;
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<WorkQueue> queue, OpenWorkQueue(store));
+  SV_ASSIGN_OR_RETURN(std::vector<WorkBatch> batches, queue->LoadWorkBatches(run_id));
+  if (batches.empty()) return false;
+  int64_t done = 0, leased = 0, pending = 0, released = 0;
+  for (const WorkBatch& b : batches) {
+    (b.state == "done" ? done : b.state == "leased" ? leased : pending) += 1;
+    if (b.leases > 1) ++released;
+  }
+  out << "Work     " << batches.size() << " batches: " << done << " done, " << leased
+      << " leased, " << pending << " pending"
+      << (released ? " (" + std::to_string(released) + " leased again after a lost lease)" : "")
+      << "\n";
+  for (const WorkBatch& b : batches) {
+    if (b.state != "leased") continue;
+    out << "  batch " << b.number << " [" << b.first_index << ", " << b.end_index
+        << ") leased to " << TerminalText(b.worker) << " until " << TerminalText(b.lease_expires_at)
+        << "\n";
+  }
+  SV_ASSIGN_OR_RETURN(std::vector<WorkerRecord> workers, queue->ListWorkers(run_id));
+  out << "Workers  " << workers.size() << "\n";
+  if (workers.empty()) return true;
+  TextTable table({"worker", "host", "pid", "started", "last seen", "items done"});
+  table.AlignLeft(0);
+  table.AlignLeft(1);
+  table.AlignLeft(3);
+  table.AlignLeft(4);
+  for (const WorkerRecord& w : workers) {
+    table.AddRow({TerminalText(w.id), TerminalText(w.host), std::to_string(w.pid),
+                  TerminalText(w.started_at), TerminalText(w.last_seen),
+                  std::to_string(w.items_done)});
+  }
+  out << table.Render("  ");
+  return true;
+}
+
 }  // namespace
 
 void SetupRunsShowCommand(CLI::App& sub, CliContext& context) {
@@ -78,7 +119,7 @@ void SetupRunsShowCommand(CLI::App& sub, CliContext& context) {
   };
   auto flags = std::make_shared<Flags>();
   sub.add_option("run", flags->run_id, "The run id (see safeval runs)")->required();
-  sub.add_option("--store", flags->store, "The store (SQLite file)")->capture_default_str();
+  sub.add_option("--store", flags->store, "The store: a SQLite file or a postgresql:// URL")->type_name("PATH|URL")->capture_default_str();
   sub.callback([flags, &context] {
     Result<std::unique_ptr<Store>> store = OpenExistingStore(flags->store);
     if (!store.ok()) {
@@ -136,7 +177,15 @@ void SetupRunsShowCommand(CLI::App& sub, CliContext& context) {
         out << "Stopped  " << TerminalText(batches->back().stop_reason) << "\n";
       }
     }
-    if (run->status != "finished") {
+    Result<bool> distributed = ShowWork(flags->store, run->id, out);
+    if (!distributed.ok()) {
+      context.Fail(distributed.status());
+      return;
+    }
+    if (*distributed && run->status == "running") {
+      out << "Start more workers with: safeval worker --store " << TerminalText(StoreLabel(flags->store))
+          << " --run " << run->id << "\n";
+    } else if (run->status != "finished") {
       out << "Continue with: safeval run --resume " << run->id << " --store " << flags->store
           << "\n";
     } else if (p.model_errors + p.judge_errors > 0) {

@@ -3,15 +3,16 @@
 #include <filesystem>
 
 #include "cli/run_report.h"
+#include "store/open_store.h"
 
 namespace safeval {
 
 Result<std::unique_ptr<Store>> OpenExistingStore(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::NotFound("no store at '" + path + "' (use --store PATH)");
+  if (!IsPostgresUrl(path) && !std::filesystem::is_regular_file(path, ec)) {
+    return Status::NotFound("no store at '" + path + "' (use --store PATH|URL)");
   }
-  return OpenSqliteStore(path);
+  return OpenStore(path);
 }
 
 Result<StoredRun> LoadStoredRun(Store& store, const std::string& run_id) {

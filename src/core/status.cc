@@ -11,6 +11,7 @@ const char* CodeName(StatusCode code) {
     case StatusCode::kIoError: return "I/O error";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kInternal: return "internal error";
+    case StatusCode::kFailedPrecondition: return "failed precondition";
   }
   return "unknown";
 }

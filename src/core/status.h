@@ -21,6 +21,7 @@ enum class StatusCode {
   kIoError,          // filesystem or database failure
   kUnavailable,      // a remote endpoint could not be reached or kept failing
   kInternal,
+  kFailedPrecondition,  // the state changed under us (a distributed worker's lease was lost)
 };
 
 class [[nodiscard]] Status {
@@ -32,6 +33,9 @@ class [[nodiscard]] Status {
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status FailedPrecondition(std::string msg) {
+    return {StatusCode::kFailedPrecondition, std::move(msg)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

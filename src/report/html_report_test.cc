@@ -91,6 +91,18 @@ TEST_F(HtmlReportTest, HasNoExternalAssetsOrScripts) {
   EXPECT_TRUE(Contains(html, "<svg"));
 }
 
+TEST_F(HtmlReportTest, PartsAreTheStyleAndTheInsideOfMain) {
+  ReportData data = WithReferences(testing::FixtureReportData(true));
+  HtmlReportParts parts = RenderHtmlReportParts(data, taxonomy_);
+  std::string html = RenderHtmlReport(data, taxonomy_);
+  EXPECT_TRUE(Contains(html, "<style>" + parts.style + "</style></head><body><main>" + parts.body +
+                                 "</main></body></html>\n"));
+  EXPECT_TRUE(Contains(parts.body, "DEMO TARGET"));
+  EXPECT_TRUE(Contains(parts.body, "<footer>"));
+  EXPECT_FALSE(Contains(parts.body, "<main"));
+  EXPECT_FALSE(Contains(parts.style, "<style"));
+}
+
 TEST_F(HtmlReportTest, DemoBannerIffDemo) {
   const std::string banner =
       "DEMO TARGET \u2014 results of the built-in demo model, not a real model";

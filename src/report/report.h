@@ -35,6 +35,16 @@ std::string RenderResultsJson(const ReportData& data);
 // Hazards are shown by their taxonomy names ("Violent Crimes (vcr)"); a demo run carries a banner.
 std::string RenderHtmlReport(const ReportData& data, const Taxonomy& taxonomy);
 
+// RenderHtmlReport's two halves, for pages that frame the report (the web UI's run page):
+// `style` is the report's CSS (without <style>), `body` everything inside its <main> — banners,
+// sections, footer — with the same escaping. RenderHtmlReport is exactly these two wrapped in
+// the document.
+struct HtmlReportParts {
+  std::string style;
+  std::string body;
+};
+HtmlReportParts RenderHtmlReportParts(const ReportData& data, const Taxonomy& taxonomy);
+
 // One row per (item, verdict) — an item without verdicts (error, skipped, pending) gets one row
 // with empty verdict fields — under the header
 // id,category,intent,persona,techniques,outcome,class,violation,confidence,judge,error,response.

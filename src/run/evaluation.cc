@@ -17,6 +17,7 @@
 #include "run/progress.h"
 #include "run/response_cache.h"
 #include "run/suite.h"
+#include "store/open_store.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
 
@@ -134,7 +135,7 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   run.status = !outcome.ok() ? "failed" : cancelled ? "interrupted" : "finished";
   if (run.status == "finished") run.finished_at = env.clock->NowIso8601();
   Status updated = store.UpdateRun(run);
-  std::string resume = "safeval run --resume " + run.id + " --store " + store_path;
+  std::string resume = "safeval run --resume " + run.id + " --store " + StoreLabel(store_path);
   if (!outcome.ok() || !updated.ok()) {
     const Status& failure = !outcome.ok() ? outcome.status() : updated;
     // The store's own message says what failed (a full disk names the store's path); this
@@ -167,7 +168,7 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
                            " finished and is saved in the store, but its report could not be "
                            "written. Once the cause is fixed (a full disk: free some space), "
                            "write it with:\n  safeval report " + run.id + " --store " +
-                           store_path);
+                           StoreLabel(store_path));
   }
   if (!totals.ok()) return totals.status();
   return CompletedRun{run.id, run.status, run.output_dir, *totals};
@@ -187,45 +188,69 @@ Status CreateRunFromDatasets(Store& store, RunRecord& run, const Inputs& in) {
   return store.CreateRunStreaming(run, next, [&] { return stream.content_hash(); });
 }
 
-Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, const EvaluationEnv& env) {
-  SV_ASSIGN_OR_RETURN(Inputs in, LoadSuiteInputs(request.suite_path));
+// The inputs, judges and clients of the suite's selected targets: everything checked (every key
+// found) before the first request is sent or the first run created.
+struct PreparedRuns {
+  std::unique_ptr<Inputs> in;  // on the heap: the judges borrow its policy
   std::vector<const TargetConfig*> targets;
-  for (const TargetConfig& t : in.suite.targets)
-    if (request.target.empty() || t.name == request.target) targets.push_back(&t);
-  if (targets.empty()) {
-    return Status::InvalidArgument(in.suite.path + ": no target named '" + request.target + "'");
+  JudgeSet judges;
+  std::vector<std::unique_ptr<ModelClient>> clients;  // parallel to targets
+};
+
+Result<PreparedRuns> PrepareRuns(const EvaluationRequest& request, const EvaluationEnv& env) {
+  PreparedRuns p;
+  SV_ASSIGN_OR_RETURN(Inputs in, LoadSuiteInputs(request.suite_path));
+  p.in = std::make_unique<Inputs>(std::move(in));
+  for (const TargetConfig& t : p.in->suite.targets)
+    if (request.target.empty() || t.name == request.target) p.targets.push_back(&t);
+  if (p.targets.empty()) {
+    return Status::InvalidArgument(p.in->suite.path + ": no target named '" + request.target + "'");
   }
-  SV_ASSIGN_OR_RETURN(JudgeSet judges, MakeJudges(in, request, env));
-  // Every client is made (and every key found) before the first request is sent.
-  std::vector<std::unique_ptr<ModelClient>> clients;
-  for (const TargetConfig* t : targets) {
-    SV_ASSIGN_OR_RETURN(auto client, MakeClient(in.suite, *t, request, env));
-    clients.push_back(std::move(client));
+  SV_ASSIGN_OR_RETURN(p.judges, MakeJudges(*p.in, request, env));
+  for (const TargetConfig* t : p.targets) {
+    SV_ASSIGN_OR_RETURN(auto client, MakeClient(p.in->suite, *t, request, env));
+    p.clients.push_back(std::move(client));
   }
+  return p;
+}
+
+// A new run of target `i` of `p`, not yet in the store.
+RunRecord NewRunRecord(const PreparedRuns& p, size_t i, const std::string& out_root, Clock& clock) {
+  const TargetConfig& target = *p.targets[i];
+  RunRecord run;
+  run.id = NewRunId(p.in->suite, target, clock);
+  run.suite_name = p.in->suite.name;
+  run.suite_path = p.in->suite.path;
+  run.target_name = target.name;
+  run.target_identity = p.clients[i]->Identity();
+  run.demo = p.clients[i]->IsDemo();
+  run.config_json = SuiteSnapshotJson(p.in->suite, target);
+  run.config_hash = ConfigHash(*p.in, target);
+  run.judges = p.judges.Identities();
+  run.seed = p.in->suite.seed;
+  run.started_at = clock.NowIso8601();
+  run.status = "running";
+  run.output_dir = AbsolutePath((fs::path(out_root) / run.id).string());
+  return run;
+}
+
+Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, const EvaluationEnv& env) {
+  SV_ASSIGN_OR_RETURN(PreparedRuns prepared, PrepareRuns(request, env));
+  const Inputs& in = *prepared.in;
+  const std::vector<const TargetConfig*>& targets = prepared.targets;
+  const JudgeSet& judges = prepared.judges;
+  std::vector<std::unique_ptr<ModelClient>>& clients = prepared.clients;
   SV_ASSIGN_OR_RETURN(std::unique_ptr<ModelClient> attacker, MakeAttacker(in, env));
   std::string store_path = request.store.empty() ? in.suite.store : request.store;
   std::string out_root = request.output_dir.empty() ? in.suite.output_dir : request.output_dir;
   std::error_code ec;
-  bool new_store = store_path != ":memory:" && !fs::exists(store_path, ec);
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(store_path));
+  bool new_store = store_path != ":memory:" && !IsPostgresUrl(store_path) && !fs::exists(store_path, ec);
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(store_path));
 
   std::vector<CompletedRun> done;
   for (size_t i = 0; i < targets.size(); ++i) {
     const TargetConfig& target = *targets[i];
-    RunRecord run;
-    run.id = NewRunId(in.suite, target, *env.clock);
-    run.suite_name = in.suite.name;
-    run.suite_path = in.suite.path;
-    run.target_name = target.name;
-    run.target_identity = clients[i]->Identity();
-    run.demo = clients[i]->IsDemo();
-    run.config_json = SuiteSnapshotJson(in.suite, target);
-    run.config_hash = ConfigHash(in, target);
-    run.judges = judges.Identities();
-    run.seed = in.suite.seed;
-    run.started_at = env.clock->NowIso8601();
-    run.status = "running";
-    run.output_dir = AbsolutePath((fs::path(out_root) / run.id).string());
+    RunRecord run = NewRunRecord(prepared, i, out_root, *env.clock);
     Status created = CreateRunFromDatasets(*store, run, in);
     if (!created.ok()) {
       // Bad data leaves nothing behind: not even the store file it would have created.
@@ -246,25 +271,20 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
 
 Result<std::vector<CompletedRun>> ResumeRun(const EvaluationRequest& request, const EvaluationEnv& env) {
   std::string store_path = request.store.empty() ? "runs/safeval.db" : request.store;
-  if (!fs::exists(store_path)) return Status::NotFound("no store at '" + store_path + "' (use --store PATH)");
-  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(store_path));
+  if (!IsPostgresUrl(store_path) && !fs::exists(store_path)) {
+    return Status::NotFound("no store at '" + store_path + "' (use --store PATH|URL)");
+  }
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(store_path));
   SV_ASSIGN_OR_RETURN(RunRecord run, store->GetRun(request.resume_run_id));
   if (run.status == "finished" && !request.retry_errors) {
     return Status::InvalidArgument("run " + run.id + " is already finished (report: " + run.output_dir +
                                    "); to redo its failed items: safeval run --retry-errors " + run.id);
   }
-  SV_ASSIGN_OR_RETURN(Inputs in, LoadSuiteInputs(run.suite_path));
-  const TargetConfig* target = nullptr;
-  for (const TargetConfig& t : in.suite.targets)
-    if (t.name == run.target_name) target = &t;
-  if (!target) return Status::InvalidArgument(run.suite_path + ": target '" + run.target_name + "' of run " + run.id + " is gone");
-  std::string hash = ConfigHash(in, *target);
-  if (hash != run.config_hash) {
-    return Status::InvalidArgument("the suite, policy or taxonomy changed since run " + run.id + " started (config " +
-                                   run.config_hash + ", now " + hash + "); start a new run instead");
-  }
-  SV_ASSIGN_OR_RETURN(JudgeSet judges, MakeJudges(in, request, env));
-  SV_ASSIGN_OR_RETURN(auto client, MakeClient(in.suite, *target, request, env));
+  SV_ASSIGN_OR_RETURN(RunSetup setup, RebuildRunSetup(run, request, env));
+  const Inputs& in = *setup.in;
+  const TargetConfig* target = &setup.target;
+  const JudgeSet& judges = setup.judges;
+  std::unique_ptr<ModelClient>& client = setup.client;
   SV_ASSIGN_OR_RETURN(std::unique_ptr<ModelClient> attacker, MakeAttacker(in, env));
   SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, *target, judges, *client,
                                                          attacker.get(), store_path, request, env));
@@ -280,6 +300,40 @@ Result<SuiteInputs> LoadSuiteInputs(const std::string& suite_path) {
   SV_ASSIGN_OR_RETURN(in.taxonomy, Taxonomy::Resolve(in.suite.taxonomy, base));
   SV_ASSIGN_OR_RETURN(in.policy, Policy::Resolve(in.suite.policy, base, in.taxonomy));
   return in;
+}
+
+Result<RunSetup> RebuildRunSetup(const RunRecord& run, const EvaluationRequest& request,
+                                 const EvaluationEnv& env) {
+  RunSetup setup;
+  SV_ASSIGN_OR_RETURN(SuiteInputs in, LoadSuiteInputs(run.suite_path));
+  setup.in = std::make_unique<SuiteInputs>(std::move(in));
+  const TargetConfig* target = nullptr;
+  for (const TargetConfig& t : setup.in->suite.targets)
+    if (t.name == run.target_name) target = &t;
+  if (!target) return Status::InvalidArgument(run.suite_path + ": target '" + run.target_name + "' of run " + run.id + " is gone");
+  std::string hash = ConfigHash(*setup.in, *target);
+  if (hash != run.config_hash) {
+    return Status::InvalidArgument("the suite, policy or taxonomy changed since run " + run.id + " started (config " +
+                                   run.config_hash + ", now " + hash + "); start a new run instead");
+  }
+  setup.target = *target;
+  SV_ASSIGN_OR_RETURN(setup.judges, MakeJudges(*setup.in, request, env));
+  SV_ASSIGN_OR_RETURN(setup.client, MakeClient(setup.in->suite, setup.target, request, env));
+  return setup;
+}
+
+Result<CreatedRuns> CreateRuns(const EvaluationRequest& request, const EvaluationEnv& env,
+                               Store& store) {
+  SV_ASSIGN_OR_RETURN(PreparedRuns prepared, PrepareRuns(request, env));
+  std::string out_root = request.output_dir.empty() ? prepared.in->suite.output_dir : request.output_dir;
+  CreatedRuns created;
+  created.campaign = prepared.in->suite.campaign;
+  for (size_t i = 0; i < prepared.targets.size(); ++i) {
+    RunRecord run = NewRunRecord(prepared, i, out_root, *env.clock);
+    SV_RETURN_IF_ERROR(CreateRunFromDatasets(store, run, *prepared.in));
+    created.runs.push_back(std::move(run));
+  }
+  return created;
 }
 
 Result<std::vector<CompletedRun>> RunEvaluation(const EvaluationRequest& request,

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -14,7 +15,9 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "metrics/metrics.h"
+#include "model/model_client.h"
 #include "policy/policy.h"
+#include "run/judge_factory.h"
 #include "run/suite.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -68,5 +71,29 @@ struct CompletedRun {
 // request), Unavailable when a target cannot be reached, IoError for the store.
 Result<std::vector<CompletedRun>> RunEvaluation(const EvaluationRequest& request,
                                                 const EvaluationEnv& env);
+
+// What executing a stored run needs, rebuilt from its suite as `run --resume` does (and
+// `safeval worker`): the suite's inputs, the run's target, its client and the judges.
+// InvalidArgument when the target is gone from the suite or the suite, policy or taxonomy
+// changed since the run started (its config hash differs); errors of the suite's files and
+// clients as RunEvaluation.
+struct RunSetup {
+  std::unique_ptr<SuiteInputs> in;  // on the heap: the judges borrow its policy
+  TargetConfig target;
+  JudgeSet judges;
+  std::unique_ptr<ModelClient> client;
+};
+Result<RunSetup> RebuildRunSetup(const RunRecord& run, const EvaluationRequest& request,
+                                 const EvaluationEnv& env);
+
+// Creates in `store` the runs of the suite's selected targets with all their items (status
+// "running"), executing none (`run --distributed`: workers do). Every input is checked first,
+// as RunEvaluation does; a dataset with problems creates no run.
+struct CreatedRuns {
+  std::vector<RunRecord> runs;
+  CampaignConfig campaign;  // the suite's (its batch_size)
+};
+Result<CreatedRuns> CreateRuns(const EvaluationRequest& request, const EvaluationEnv& env,
+                               Store& store);
 
 }  // namespace safeval

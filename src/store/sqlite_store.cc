@@ -47,17 +47,22 @@ Status EnableWal(SqliteDb& db) { return db.Exec("PRAGMA journal_mode = WAL"); }
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, store_internal::OpenStoreConnection(path));
+  return std::unique_ptr<Store>(new store_internal::SqliteStore(std::move(db)));
+}
+
+namespace store_internal {
+
+Result<std::unique_ptr<SqliteDb>> OpenStoreConnection(const std::string& path) {
   if (path.empty()) return Status::InvalidArgument("the store path is empty");
   bool in_memory = path == kInMemory;
   if (!in_memory) SV_RETURN_IF_ERROR(CreateParentFolders(path));
   SV_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, kBusyTimeoutMs));
   SV_RETURN_IF_ERROR(ConfigureConnection(*db).WithContext("configuring the connection"));
-  SV_RETURN_IF_ERROR(store_internal::MigrateStore(*db));
+  SV_RETURN_IF_ERROR(MigrateStore(*db));
   if (!in_memory) SV_RETURN_IF_ERROR(EnableWal(*db).WithContext("enabling WAL mode"));
-  return std::unique_ptr<Store>(new store_internal::SqliteStore(std::move(db)));
+  return db;
 }
-
-namespace store_internal {
 
 Status SqliteStore::CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) {
   size_t next = 0;

@@ -19,7 +19,9 @@ namespace safeval::store_internal {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  // `db` may be shared with a SqliteAnnotationStore (OpenSqliteStores): one connection, used
+  // by one thread, with one store's transaction open at a time.
+  explicit SqliteStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
   Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) override;
   Status CreateRunStreaming(const RunRecord& run, const PromptSource& next,
@@ -81,8 +83,11 @@ class SqliteStore final : public Store {
   // Names the store in an error found in a row's content (bad JSON, unknown enum name).
   Status Corrupt(const Status& status, const std::string& run_id, int64_t index) const;
 
-  std::unique_ptr<SqliteDb> db_;
+  std::shared_ptr<SqliteDb> db_;
 };
+
+// Opens, configures and migrates the store's connection exactly as OpenSqliteStore does.
+Result<std::unique_ptr<SqliteDb>> OpenStoreConnection(const std::string& path);
 
 // Prefixes IoErrors with the operation: they name the store but not what was
 // being done. Other codes carry complete messages from where they were made.

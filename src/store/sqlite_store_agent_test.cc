@@ -214,11 +214,13 @@ TEST(StoreAgents, AVersion3StoreMigratesAndItsRowsLoadWithEmptyFields) {
     ASSERT_TRUE((*store)->SaveResults("r", {r}).ok());
   }
   {
-    // Turn the file back into a version 3 store: drop what version 4 added.
+    // Turn the file back into a version 3 store: drop what versions 4 and 5 added.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)
-                    ->Exec("ALTER TABLE results DROP COLUMN tool_calls;"
+                    ->Exec("DROP TABLE adjudications; DROP TABLE labels; DROP TABLE round_items;"
+                           " DROP TABLE rounds; DROP TABLE annotators;"
+                           " ALTER TABLE results DROP COLUMN tool_calls;"
                            " ALTER TABLE results DROP COLUMN findings;"
                            " ALTER TABLE verdicts DROP COLUMN missed_distress;"
                            " UPDATE meta SET value = '3' WHERE key = 'schema_version';")
@@ -249,7 +251,7 @@ TEST(StoreAgents, AVersion3StoreMigratesAndItsRowsLoadWithEmptyFields) {
     auto stmt = (*db)->Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
     ASSERT_TRUE(stmt.ok());
     ASSERT_TRUE(*stmt->Step());
-    EXPECT_EQ(stmt->ColumnText(0), "4");
+    EXPECT_EQ(stmt->ColumnText(0), "5");  // migrated to the newest version
   }
 }
 

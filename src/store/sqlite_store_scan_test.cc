@@ -229,10 +229,12 @@ TEST(StoreStreaming, AVersion2StoreMigratesKeepingItsResults) {
     ASSERT_TRUE((*store)->SaveResults("r", {Judged(0, true)}).ok());
   }
   {
-    // Turn the file back into a version 2 store: drop what versions 3 and 4 added.
+    // Turn the file back into a version 2 store: drop what versions 3 to 5 added.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec("DROP TABLE batches; DROP TABLE attacks; DROP INDEX results_by_cache_key;"
+    ASSERT_TRUE((*db)->Exec("DROP TABLE adjudications; DROP TABLE labels; DROP TABLE round_items;"
+                            " DROP TABLE rounds; DROP TABLE annotators;"
+                            " DROP TABLE batches; DROP TABLE attacks; DROP INDEX results_by_cache_key;"
                             " ALTER TABLE results DROP COLUMN cache_key;"
                             " ALTER TABLE results DROP COLUMN from_cache;"
                             " ALTER TABLE results DROP COLUMN media_path;"

@@ -131,11 +131,65 @@ ALTER TABLE results ADD COLUMN findings TEXT NOT NULL DEFAULT '';
 ALTER TABLE verdicts ADD COLUMN missed_distress INTEGER;
 )sql";
 
+// v5: human annotation (core/annotation.h). Annotators log in with a token of which only the
+// hash is kept; a round's items keep their order in round_items.position; rounds.position numbers
+// rounds in creation order, for newest-first listing. A label or an adjudication belongs to an
+// item of its round, so deleting a round (or its run) takes them with it.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE annotators (
+  name        TEXT PRIMARY KEY,
+  adjudicator INTEGER NOT NULL,
+  token_hash  TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX annotators_by_token ON annotators (token_hash);
+CREATE TABLE rounds (
+  name       TEXT PRIMARY KEY,
+  run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  sample     TEXT NOT NULL,
+  overlap    INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  position   INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE round_items (
+  round      TEXT NOT NULL REFERENCES rounds (name) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  item_index INTEGER NOT NULL,
+  PRIMARY KEY (round, item_index),
+  UNIQUE (round, position)
+);
+CREATE TABLE labels (
+  round       TEXT NOT NULL,
+  item_index  INTEGER NOT NULL,
+  annotator   TEXT NOT NULL REFERENCES annotators (name),
+  class       TEXT NOT NULL,
+  violation   INTEGER NOT NULL,
+  quality     INTEGER,
+  note        TEXT NOT NULL,
+  labelled_at TEXT NOT NULL,
+  PRIMARY KEY (round, item_index, annotator),
+  FOREIGN KEY (round, item_index) REFERENCES round_items (round, item_index) ON DELETE CASCADE
+);
+CREATE TABLE adjudications (
+  round       TEXT NOT NULL,
+  item_index  INTEGER NOT NULL,
+  adjudicator TEXT NOT NULL REFERENCES annotators (name),
+  class       TEXT NOT NULL,
+  violation   INTEGER NOT NULL,
+  quality     INTEGER,
+  note        TEXT NOT NULL,
+  decided_at  TEXT NOT NULL,
+  PRIMARY KEY (round, item_index),
+  FOREIGN KEY (round, item_index) REFERENCES round_items (round, item_index) ON DELETE CASCADE
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must be the version of the last migration");

@@ -24,7 +24,8 @@ TEST(StoreSchema, EmptyDatabaseGetsTheCurrentSchema) {
   EXPECT_EQ(*ReadSchemaVersion(*db), 0);
   ASSERT_TRUE(MigrateStore(*db).ok());
   EXPECT_EQ(*ReadSchemaVersion(*db), kStoreSchemaVersion);
-  for (const char* table : {"meta", "runs", "items", "results", "verdicts"}) {
+  for (const char* table : {"meta", "runs", "items", "results", "verdicts", "annotators", "rounds",
+                            "round_items", "labels", "adjudications"}) {
     EXPECT_TRUE(HasTable(*db, table)) << table;
   }
 }
@@ -46,9 +47,8 @@ TEST(StoreSchema, NewerVersionIsRefused) {
   ASSERT_TRUE(db->Exec("UPDATE meta SET value = '7' WHERE key = 'schema_version'").ok());
   Status s = MigrateStore(*db);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(),
-            "store :memory: has schema version 7; this safeval understands up to 4 — upgrade "
-            "safeval");
+  EXPECT_EQ(s.message(), "store :memory: has schema version 7; this safeval understands up to " +
+                             std::to_string(kStoreSchemaVersion) + " — upgrade safeval");
 }
 
 TEST(StoreSchema, ForeignDatabaseIsRefusedAndLeftAlone) {

@@ -1,0 +1,94 @@
+#include "store/postgres_connection.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "store/open_store.h"
+
+namespace safeval::store_internal {
+namespace {
+
+// The password a URL carries, in its user info ("user:pw@") or query ("password=pw"); "" if none.
+std::string UrlPassword(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view rest = url.substr(scheme + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    size_t colon = userinfo.find(':');
+    if (colon != std::string_view::npos) return std::string(userinfo.substr(colon + 1));
+  }
+  size_t query = url.find('?');
+  if (query == std::string_view::npos) return "";
+  std::string_view params = url.substr(query + 1);
+  while (!params.empty()) {
+    std::string_view param = params.substr(0, params.find('&'));
+    if (param.substr(0, 9) == "password=") return std::string(param.substr(9));
+    if (param.size() == params.size()) break;
+    params.remove_prefix(param.size() + 1);
+  }
+  return "";
+}
+
+std::string Redact(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "***");
+    pos += 3;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string PgReason(const std::exception& e) {
+  std::string text = e.what();
+  size_t end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.pop_back();
+  return text.empty() ? "unknown error" : text;
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url) {
+  const std::string label = StoreLabel(url);
+  try {
+    auto conn = std::make_unique<pqxx::connection>(url);
+    return std::unique_ptr<PgConnection>(new PgConnection(std::move(conn), label));
+  } catch (const std::exception& e) {
+    return Status::Unavailable("cannot connect to store " + label + ": " +
+                               Redact(PgReason(e), UrlPassword(url)));
+  }
+}
+
+Status PgConnection::Error(std::string_view message) const {
+  return Status::IoError("store '" + label_ + "': " + std::string(message));
+}
+
+PgParams& PgParams::Double(double d) {
+  char buf[64];
+  // %.17g round-trips every double.
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  values_.emplace_back(buf);
+  return *this;
+}
+
+PgParams& PgParams::Bytes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * s.size());
+  for (unsigned char c : s) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  values_.emplace_back(std::move(out));
+  return *this;
+}
+
+std::string PgBytes(const pqxx::field& field) {
+  if (field.is_null()) return "";
+  return pqxx::binarystring(field).str();
+}
+
+}  // namespace safeval::store_internal

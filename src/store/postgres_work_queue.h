@@ -1,0 +1,33 @@
+// The PostgreSQL WorkQueue (store/work_queue.h): a distributed run's batches and its workers in
+// two tables beside the store's own, work_batches and workers (kWorkQueueSchemaSql).
+//
+// Leasing is `SELECT … FOR UPDATE SKIP LOCKED` on work_batches, so concurrent workers never
+// wait for one another and never get the same batch; every expiry is decided by the database
+// clock (now()), never by a worker's, so hosts with skewed clocks agree. A batch row stays locked
+// while a worker saves results under its lease (SaveLeasedResults), so the batch cannot be
+// re-leased half-way through a save.
+//
+// Thread-safety: one object is one connection; calls are serialised by an internal mutex, so
+// the object may be shared, but a heartbeat thread should have its own queue so that it is not
+// held up by a long save.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "store/work_queue.h"
+
+namespace safeval {
+
+// The queue's tables, created if missing when a queue is opened. Idempotent. (To be folded into
+// the PostgreSQL store's schema migrations.)
+extern const char kWorkQueueSchemaSql[];
+
+// Connects to the PostgreSQL store at `url` (a postgresql:// URL, see store/open_store.h) and
+// creates the queue's tables when missing. Unavailable "cannot connect to store <label>: …" when
+// it cannot connect; IoError for a failed statement. The URL's password never appears in a
+// message.
+Result<std::unique_ptr<WorkQueue>> OpenPostgresWorkQueue(const std::string& url);
+
+}  // namespace safeval
