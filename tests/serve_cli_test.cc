@@ -10,6 +10,7 @@
 #include <regex>
 #include <thread>
 
+#include "testing/pg_test_server.h"
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
 #include "tests/test_paths.h"
@@ -36,8 +37,10 @@ class ServeCli : public ::testing::Test {
 
   // Starts `safeval serve` on the store; returns the port it printed (0 when it printed none
   // within 30 s), and sets pid_.
-  int StartServe(const std::string& err_name, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {SafevalBinary(), "serve", "--store", tmp_->File("s.db")};
+  int StartServe(const std::string& err_name, const std::vector<std::string>& extra = {},
+                 std::string store = "") {
+    if (store.empty()) store = tmp_->File("s.db");
+    std::vector<std::string> args = {SafevalBinary(), "serve", "--store", store};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = StartProcess(args, tmp_->path(), tmp_->File(err_name + ".out"), tmp_->File(err_name));
     std::regex line("safeval: serving .* at http://127\\.0\\.0\\.1:([0-9]+)/ \\(Ctrl-C to stop\\)");
@@ -98,6 +101,34 @@ TEST_F(ServeCli, AMissingStoreIsBadInput) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no store at '" + tmp_->File("none.db") + "'"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(tmp_->File("none.db")));
+}
+
+// A password written in a PostgreSQL URL is used but never shown: the serving line (and every page
+// header) carries the URL with "***" instead.
+TEST_F(ServeCli, APostgresPasswordIsNeverPrinted) {
+  SV_REQUIRE_POSTGRES();
+  PgTestSchema schema;
+  ASSERT_TRUE(schema.ok()) << schema.error();
+  const std::string password = "s3cr3t-pw-7731";
+  std::string url = schema.url();
+  size_t at = url.find('@');
+  ASSERT_NE(at, std::string::npos) << url;
+  size_t scheme = url.find("://") + 3;
+  ASSERT_EQ(url.substr(scheme, at - scheme).find(':'), std::string::npos) << "URL has a password already";
+  url.insert(at, ":" + password);  // the throwaway server trusts local connections: any password works
+  int port = StartServe("pg.err", {"--port", "0"}, url);
+  ASSERT_GT(port, 0) << ReadFile(tmp_->File("pg.err"));
+  httplib::Client client("127.0.0.1", port);
+  auto home = client.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_EQ(home->body.find(password), std::string::npos);
+  EXPECT_NE(home->body.find("***"), std::string::npos);
+  ::kill(pid_, SIGINT);
+  EXPECT_EQ(WaitProcess(pid_), 0);
+  std::string err = ReadFile(tmp_->File("pg.err"));
+  EXPECT_EQ(err.find(password), std::string::npos) << err;
+  EXPECT_NE(err.find("***"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -115,7 +115,7 @@ Status Rejudge(const RejudgeFlags& flags, std::ostream& out) {
       << (run.judges.size() > 1 ? " (and more)" : "") << ": " << stats.violations
       << " violations among " << stats.judged_unsafe << " judged harmful/adversarial items; "
       << stats.judge_errors << " judge errors.\n"
-      << "Write its report again with: safeval report " << run.id << " --store " << flags.store
+      << "Write its report again with: safeval report " << run.id << " --store " << StoreLabel(flags.store)
       << "\n";
   return Status::Ok();
 }

@@ -186,11 +186,11 @@ void SetupRunsShowCommand(CLI::App& sub, CliContext& context) {
       out << "Start more workers with: safeval worker --store " << TerminalText(StoreLabel(flags->store))
           << " --run " << run->id << "\n";
     } else if (run->status != "finished") {
-      out << "Continue with: safeval run --resume " << run->id << " --store " << flags->store
+      out << "Continue with: safeval run --resume " << run->id << " --store " << StoreLabel(flags->store)
           << "\n";
     } else if (p.model_errors + p.judge_errors > 0) {
       out << "Redo the failed items with: safeval run --retry-errors " << run->id << " --store "
-          << flags->store << "\n";
+          << StoreLabel(flags->store) << "\n";
     }
   });
 }

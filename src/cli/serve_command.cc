@@ -41,7 +41,7 @@ Status Serve(const ServeFlags& flags, CliContext& context) {
   WebApp app(std::move(options));
   HttpServer server(app);
   SV_RETURN_IF_ERROR(server.Start(flags.host, flags.port));
-  *context.err << "safeval: serving " << TerminalText(flags.store) << " at http://"
+  *context.err << "safeval: serving " << TerminalText(StoreLabel(flags.store)) << " at http://"
                << TerminalText(flags.host) << ":" << server.port() << "/ (Ctrl-C to stop)"
                << std::endl;
   while (context.cancel == nullptr || !context.cancel->load())

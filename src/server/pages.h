@@ -49,7 +49,7 @@ WebResponse LogoutPost(PageContext&, const WebRequest&, const PathParams&);     
 WebResponse AnnotateHomePage(PageContext&, const WebRequest&, const PathParams&);  // GET /annotate
 WebResponse AnnotateNextPage(PageContext&, const WebRequest&, const PathParams&);  // GET /annotate/{round}
 WebResponse AnnotateLabelPost(PageContext&, const WebRequest&, const PathParams&); // POST /annotate/{round}/{index}
-// pages_rounds.cc — agreement (no login), adjudication (an adjudicator's session)
+// pages_rounds.cc — agreement (no login); pages_adjudicate.cc — adjudication (an adjudicator's session)
 WebResponse RoundsPage(PageContext&, const WebRequest&, const PathParams&);        // GET /rounds
 WebResponse RoundPage(PageContext&, const WebRequest&, const PathParams&);         // GET /rounds/{round}
 WebResponse RoundAgreementJson(PageContext&, const WebRequest&, const PathParams&);// GET /api/rounds/{round}/agreement
