@@ -59,5 +59,6 @@ void SetupServeCommand(CLI::App& sub, CliContext& context);  // the web UI
 void SetupWorkerCommand(CLI::App& sub, CliContext& context);  // distributed runs
 void SetupAnnotatorsCommand(CLI::App& sub, CliContext& context);  // add|list|reset-token
 void SetupAnnotateCommand(CLI::App& sub, CliContext& context);  // nested: see annotate_command.h
+void SetupStoreCommand(CLI::App& sub, CliContext& context);     // store copy
 
 }  // namespace safeval

@@ -32,6 +32,8 @@ const std::vector<Command>& Commands() {
        SetupAnnotatorsCommand},
       {"annotate", "Annotation rounds: create one from a run, its status, export and import labels",
        SetupAnnotateCommand},
+      {"store", "Copy runs and annotations between stores (SQLite and PostgreSQL, either way)",
+       SetupStoreCommand},
   };
   return kCommands;
 }
