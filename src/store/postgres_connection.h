@@ -103,6 +103,10 @@ inline pqxx::result PgExec(pqxx::transaction_base& tx, const std::string& sql,
   return tx.exec_params(sql, params.dynamic());
 }
 
+// A text[] parameter's text form ('{"a","b\\"c"}'): every element quoted, `"` and `\` escaped,
+// so any text (commas, braces, NULL spelled out) is one element. Cast it: $1::text[].
+std::string PgTextArray(const std::vector<std::string>& values);
+
 // A bytea field's bytes.
 std::string PgBytes(const pqxx::field& field);
 // A text field's value, "" for NULL.

@@ -164,9 +164,44 @@ CREATE TABLE adjudications (
 );
 )sql";
 
+// Version 2: the distributed work queue (store/postgres_work_queue.h) — a run's batches and
+// their leases, the workers, and which workers served which run. Until this migration existed
+// the queue created these tables itself when it was opened, so a version-1 store may already
+// hold them: IF NOT EXISTS keeps those (and their rows).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS work_batches (
+  run_id           text COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  number           bigint NOT NULL,
+  first_index      bigint NOT NULL,
+  end_index        bigint NOT NULL,
+  state            text NOT NULL DEFAULT 'pending',
+  worker           text NOT NULL DEFAULT '',
+  lease_expires_at timestamptz,
+  leases           integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, number)
+);
+CREATE INDEX IF NOT EXISTS work_batches_open ON work_batches (number, run_id)
+  WHERE state <> 'done';
+CREATE TABLE IF NOT EXISTS workers (
+  id         text PRIMARY KEY,
+  host       text NOT NULL,
+  pid        bigint NOT NULL,
+  run_id     text NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  last_seen  timestamptz NOT NULL DEFAULT now(),
+  items_done bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS work_run_workers (
+  run_id    text COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  worker_id text NOT NULL,
+  PRIMARY KEY (run_id, worker_id)
+);
+)sql";
+
 // Append only: never edit a migration that has shipped.
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 static_assert(std::size(kMigrations) == kPostgresSchemaVersion,
               "kPostgresSchemaVersion must be the version of the last migration");
@@ -201,12 +236,12 @@ Result<int> ReadVersion(const PgConnection& db, pqxx::transaction_base& tx) {
   return version;
 }
 
-Status Migrate(PgConnection& db) {
+Status Migrate(PgConnection& db, int target) {
   pqxx::work tx(db.conn());
   tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
   SV_ASSIGN_OR_RETURN(int version, ReadVersion(db, tx));
   if (version > kPostgresSchemaVersion) return RefuseNewer(db, version);
-  if (version == kPostgresSchemaVersion) return Status::Ok();
+  if (version >= target) return Status::Ok();
   if (version == 0) {
     // A schema holding other tables is someone else's: never add tables to it.
     pqxx::row tables =
@@ -214,13 +249,13 @@ Status Migrate(PgConnection& db) {
     if (tables[0].as<int64_t>() > 0) return NotAStore(db, "it holds another application's tables");
   }
   for (const Migration& m : kMigrations) {
-    if (m.version <= version) continue;
+    if (m.version <= version || m.version > target) continue;
     tx.exec(std::string(m.sql));
   }
   tx.exec_params(
       "INSERT INTO meta (key, value) VALUES ('schema_version', $1)"
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      std::to_string(kPostgresSchemaVersion));
+      std::to_string(target));
   tx.commit();
   return Status::Ok();
 }
@@ -235,11 +270,18 @@ Result<int> ReadPostgresSchemaVersion(PgConnection& db) {
 }
 
 Status MigratePostgresStore(PgConnection& db) {
+  return MigratePostgresStoreTo(db, kPostgresSchemaVersion);
+}
+
+Status MigratePostgresStoreTo(PgConnection& db, int target) {
+  if (target < 1 || target > kPostgresSchemaVersion) {
+    return Status::InvalidArgument("no PostgreSQL schema version " + std::to_string(target));
+  }
   // Most opens find the store current: check without the lock first.
   SV_ASSIGN_OR_RETURN(int version, ReadPostgresSchemaVersion(db));
   if (version > kPostgresSchemaVersion) return RefuseNewer(db, version);
-  if (version == kPostgresSchemaVersion) return Status::Ok();
-  return PgCall(db, [&] { return Migrate(db); }).WithContext("migrating the schema");
+  if (version >= target) return Status::Ok();
+  return PgCall(db, [&] { return Migrate(db, target); }).WithContext("migrating the schema");
 }
 
 }  // namespace safeval::store_internal

@@ -13,7 +13,7 @@
 namespace safeval::store_internal {
 
 // The newest PostgreSQL schema this build writes and understands.
-inline constexpr int kPostgresSchemaVersion = 1;
+inline constexpr int kPostgresSchemaVersion = 2;
 
 // Brings the store to kPostgresSchemaVersion. Fails with
 //   InvalidArgument "store <label> has schema version N; this safeval understands up to M —
@@ -21,6 +21,11 @@ inline constexpr int kPostgresSchemaVersion = 1;
 //   IoError when the schema holds tables but no safeval meta table (another application's),
 //     or on any database error.
 Status MigratePostgresStore(PgConnection& db);
+
+// Brings the store to `target` (1..kPostgresSchemaVersion) and no further; a store already at
+// or past it is left alone (one newer than this build is refused as above). For tests of the
+// migrations, which need a store at an old version; InvalidArgument for an unknown `target`.
+Status MigratePostgresStoreTo(PgConnection& db, int target);
 
 // The store's schema version; 0 when the current schema has no meta table.
 Result<int> ReadPostgresSchemaVersion(PgConnection& db);

@@ -1,5 +1,6 @@
 // What PostgresStore keeps besides items: the response cache, campaign batches and judge
 // calibrations.
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "store/postgres_rows.h"
@@ -48,27 +49,39 @@ Result<bool> PostgresStore::HasCachedResponses(const std::string& prefix) {
   return PgWithOperation(std::move(found), "reading the response cache");
 }
 
+// One query for all the keys (a window of a run is ~1000): a round trip per key made a cached
+// run on a remote database wait on the network, not the model.
 Result<std::vector<std::pair<std::string, CachedResponse>>> PostgresStore::FindCachedResponses(
     const std::vector<std::string>& keys) {
   using Found = std::vector<std::pair<std::string, CachedResponse>>;
   Result<Found> found = PgCall(*db_, [&]() -> Result<Found> {
-    Snapshot tx(db_->conn());
     Found out;
-    for (const std::string& key : keys) {
-      pqxx::result rows = tx.exec_params(
-          "SELECT response, prompt_tokens, completion_tokens, media_path, tool_calls"
-          " FROM results WHERE cache_key = $1 AND cache_key <> '' AND outcome = 'judged' LIMIT 1",
-          key);
-      if (rows.empty()) continue;
+    if (keys.empty()) return out;
+    Snapshot tx(db_->conn());
+    // DISTINCT ON: one response per key, as SQLite's LIMIT 1 per key.
+    pqxx::result rows = tx.exec_params(
+        "SELECT DISTINCT ON (cache_key) cache_key, response, prompt_tokens, completion_tokens,"
+        " media_path, tool_calls FROM results"
+        " WHERE cache_key = ANY($1::text[]) AND cache_key <> '' AND outcome = 'judged'"
+        " ORDER BY cache_key",
+        PgTextArray(keys));
+    std::map<std::string, CachedResponse> by_key;
+    for (const pqxx::row& row : rows) {
+      std::string key = PgText(row[0]);
       CachedResponse cached;
-      cached.response = PgBytes(rows[0][0]);
-      cached.prompt_tokens = static_cast<int>(PgInt(rows[0][1]));
-      cached.completion_tokens = static_cast<int>(PgInt(rows[0][2]));
-      cached.media_path = PgText(rows[0][3]);
-      Result<std::vector<ToolCall>> calls = ToolCallsFromJson(PgText(rows[0][4]));
+      cached.response = PgBytes(row[1]);
+      cached.prompt_tokens = static_cast<int>(PgInt(row[2]));
+      cached.completion_tokens = static_cast<int>(PgInt(row[3]));
+      cached.media_path = PgText(row[4]);
+      Result<std::vector<ToolCall>> calls = ToolCallsFromJson(PgText(row[5]));
       if (!calls.ok()) return calls.status().WithContext("cached response '" + key + "'");
       cached.tool_calls = std::move(calls).value();
-      out.emplace_back(key, std::move(cached));
+      by_key.emplace(std::move(key), std::move(cached));
+    }
+    // In the order of `keys` (a key asked twice is answered twice), as the store contract says.
+    for (const std::string& key : keys) {
+      auto it = by_key.find(key);
+      if (it != by_key.end()) out.emplace_back(key, it->second);
     }
     return out;
   });

@@ -29,8 +29,13 @@ Result<std::vector<StoredItem>> PostgresStore::QueryItems(pqxx::transaction_base
     columns += (column == "idx" ? std::string("i.idx") : "r." + std::string(column));
     if (!rest.empty()) columns += ", ";
   }
+  // The result is a LATERAL subquery with LIMIT 1 (never flattened into a join): a lookup of
+  // (run_id, idx) in the primary key per item, whatever the statistics say. A plain join is
+  // planned from statistics taken before the run existed (rows=1), and then scanned all of the
+  // run's results for every item — a 512-item window took 0.5 s of a 20k-item run.
   std::string sql = "SELECT i.prompt_json, " + columns +
-                    " FROM items i LEFT JOIN results r ON r.run_id = i.run_id AND r.idx = i.idx"
+                    " FROM items i LEFT JOIN LATERAL (SELECT * FROM results"
+                    " WHERE run_id = $1 AND idx = i.idx LIMIT 1) r ON true"
                     " WHERE i.run_id = $1 AND i.idx > $2";
   if (pending_only) sql += " AND (r.outcome IS NULL OR r.outcome IN ($4, $5))";
   sql += " ORDER BY i.idx LIMIT $3";
@@ -155,7 +160,8 @@ Status PostgresStore::ScanItems(const std::string& run_id,
   return PgWithOperation(status, "reading items of run '" + run_id + "'");
 }
 
-// Windows of kSummaryWindow rows: a summary is a few short columns.
+// Windows of kSummaryWindow rows: a summary is a few short columns. Results and verdicts are
+// looked up per item (LATERAL … LIMIT 1), as in QueryItems.
 Status PostgresStore::ScanItemSummaries(const std::string& run_id,
                                         const std::function<void(const ItemSummary&)>& fn) {
   constexpr int64_t kSummaryWindow = 8192;
@@ -167,8 +173,11 @@ Status PostgresStore::ScanItemSummaries(const std::string& run_id,
       pqxx::result rows = tx.exec_params(
           "SELECT i.idx, i.category, i.intent, r.outcome, v.class, v.violation,"
           " greatest(r.prompt_tokens, 0) + greatest(r.completion_tokens, 0)"
-          " FROM items i LEFT JOIN results r ON r.run_id = i.run_id AND r.idx = i.idx"
-          " LEFT JOIN verdicts v ON v.run_id = i.run_id AND v.idx = i.idx AND v.pos = 0"
+          " FROM items i"
+          " LEFT JOIN LATERAL (SELECT outcome, prompt_tokens, completion_tokens FROM results"
+          "   WHERE run_id = $1 AND idx = i.idx LIMIT 1) r ON true"
+          " LEFT JOIN LATERAL (SELECT class, violation FROM verdicts"
+          "   WHERE run_id = $1 AND idx = i.idx AND pos = 0 LIMIT 1) v ON true"
           " WHERE i.run_id = $1 AND i.idx > $2 ORDER BY i.idx LIMIT $3",
           run_id, after, kSummaryWindow);
       if (rows.empty()) return Status::Ok();

@@ -9,35 +9,6 @@
 
 namespace safeval {
 
-const char kWorkQueueSchemaSql[] = R"sql(
-CREATE TABLE IF NOT EXISTS work_batches (
-  run_id           TEXT COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  number           BIGINT NOT NULL,
-  first_index      BIGINT NOT NULL,
-  end_index        BIGINT NOT NULL,
-  state            TEXT NOT NULL DEFAULT 'pending',
-  worker           TEXT NOT NULL DEFAULT '',
-  lease_expires_at TIMESTAMPTZ,
-  leases           INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (run_id, number)
-);
-CREATE INDEX IF NOT EXISTS work_batches_open ON work_batches (number, run_id) WHERE state <> 'done';
-CREATE TABLE IF NOT EXISTS workers (
-  id         TEXT PRIMARY KEY,
-  host       TEXT NOT NULL,
-  pid        BIGINT NOT NULL,
-  run_id     TEXT NOT NULL,
-  started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-  last_seen  TIMESTAMPTZ NOT NULL DEFAULT now(),
-  items_done BIGINT NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS work_run_workers (
-  run_id    TEXT COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  worker_id TEXT NOT NULL,
-  PRIMARY KEY (run_id, worker_id)
-);
-)sql";
-
 namespace {
 
 // The store's own tables this queue reads and updates (the PostgreSQL store's schema).
@@ -78,7 +49,8 @@ Status LeaseLost(const std::string& run_id, int64_t batch) {
 
 class PostgresWorkQueue : public WorkQueue {
  public:
-  explicit PostgresWorkQueue(std::shared_ptr<store_internal::PgConnection> db) : db_(std::move(db)) {}
+  explicit PostgresWorkQueue(std::shared_ptr<store_internal::PgConnection> db)
+      : db_(std::move(db)) {}
 
   Status CreateWorkBatches(const std::string& run_id, int64_t batch_size) override {
     if (batch_size < 1) return Status::InvalidArgument("batch size must be at least 1");
@@ -127,9 +99,10 @@ class PostgresWorkQueue : public WorkQueue {
                                       : w.exec_params(sql, worker_id, seconds, run_id);
       if (!r.empty()) {
         leased = BatchOf(r[0]);
-        w.exec_params("INSERT INTO work_run_workers (run_id, worker_id) VALUES ($1, $2) "
-                      "ON CONFLICT DO NOTHING",
-                      leased->run_id, worker_id);
+        w.exec_params(
+            "INSERT INTO work_run_workers (run_id, worker_id) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING",
+            leased->run_id, worker_id);
       }
       w.exec_params("UPDATE workers SET last_seen = now() WHERE id = $1", worker_id);
       return Status::Ok();
@@ -172,8 +145,9 @@ class PostgresWorkQueue : public WorkQueue {
         }
       }
       SV_RETURN_IF_ERROR(store_internal::SavePostgresResults(*db_, w, run_id, results));
-      w.exec_params("UPDATE workers SET items_done = items_done + $2, last_seen = now() WHERE id = $1",
-                    worker_id, static_cast<int64_t>(results.size()));
+      w.exec_params(
+          "UPDATE workers SET items_done = items_done + $2, last_seen = now() WHERE id = $1",
+          worker_id, static_cast<int64_t>(results.size()));
       return Status::Ok();
     });
   }
@@ -256,7 +230,9 @@ class PostgresWorkQueue : public WorkQueue {
       if (done.ok()) w.commit();
       return done;
     });
-    if (status.code() == StatusCode::kIoError) return Status::IoError(operation + ": " + status.message());
+    if (status.code() == StatusCode::kIoError) {
+      return Status::IoError(operation + ": " + status.message());
+    }
     return status;
   }
 
@@ -267,24 +243,17 @@ class PostgresWorkQueue : public WorkQueue {
 }  // namespace
 
 Result<std::unique_ptr<WorkQueue>> OpenPostgresWorkQueue(const std::string& url) {
-  // The queue's tables refer to the store's: a store opened for the first time is created.
+  // The queue's tables are the store's (schema version 2): opening the connection migrates a
+  // store that lacks them, and creates a store opened for the first time.
   SV_ASSIGN_OR_RETURN(std::shared_ptr<store_internal::PgConnection> db,
                       store_internal::OpenPostgresConnection(url));
-  Status created = store_internal::PgCall(*db, [&] {
-    pqxx::work w(db->conn());
-    // Concurrent first opens race on CREATE … IF NOT EXISTS: take turns.
-    w.exec("SELECT pg_advisory_xact_lock(hashtext('safeval work queue schema'))");
-    w.exec(kWorkQueueSchemaSql);
-    w.commit();
-    return Status::Ok();
-  });
-  if (!created.ok()) return Status::IoError("create the work queue tables: " + created.message());
   return std::unique_ptr<WorkQueue>(std::make_unique<PostgresWorkQueue>(std::move(db)));
 }
 
 Result<std::unique_ptr<WorkQueue>> OpenWorkQueue(const std::string& spec) {
   if (!IsPostgresUrl(spec)) {
-    return Status::InvalidArgument("--distributed needs a PostgreSQL store (--store postgresql://…)");
+    return Status::InvalidArgument(
+        "--distributed needs a PostgreSQL store (--store postgresql://…)");
   }
   return OpenPostgresWorkQueue(spec);
 }

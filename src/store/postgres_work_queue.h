@@ -1,5 +1,6 @@
 // The PostgreSQL WorkQueue (store/work_queue.h): a distributed run's batches and its workers in
-// two tables beside the store's own, work_batches and workers (kWorkQueueSchemaSql).
+// tables beside the store's own, work_batches, workers and work_run_workers (the PostgreSQL
+// store's schema version 2, store/postgres_schema.cc).
 //
 // Leasing is `SELECT … FOR UPDATE SKIP LOCKED` on work_batches, so concurrent workers never
 // wait for one another and never get the same batch; every expiry is decided by the database
@@ -20,12 +21,9 @@
 
 namespace safeval {
 
-// The queue's tables, created if missing when a queue is opened. Idempotent. (To be folded into
-// the PostgreSQL store's schema migrations.)
-extern const char kWorkQueueSchemaSql[];
-
 // Connects to the PostgreSQL store at `url` (a postgresql:// URL, see store/open_store.h) and
-// creates the queue's tables when missing. Unavailable "cannot connect to store <label>: …" when
+// migrates its schema (creating the store, the queue's tables included, when it is new), as
+// OpenStore does. Unavailable "cannot connect to store <label>: …" when
 // it cannot connect; IoError for a failed statement. The URL's password never appears in a
 // message.
 Result<std::unique_ptr<WorkQueue>> OpenPostgresWorkQueue(const std::string& url);
