@@ -1,36 +1,9 @@
 // What SqliteStore keeps for campaigns: the response cache (results that remember the key
 // their response answers) and the record of each batch.
-#include <nlohmann/json.hpp>
-
 #include "store/sqlite_store.h"
 #include "store/store_json.h"
 
 namespace safeval::store_internal {
-namespace {
-
-using nlohmann::json;
-
-std::string CellsToJson(const std::vector<CellCount>& cells) {
-  json out = json::array();
-  for (const CellCount& c : cells) out.push_back({c.cell, c.items, c.failures});
-  return out.dump();
-}
-
-Result<std::vector<CellCount>> CellsFromJson(const std::string& text) {
-  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_array()) return Status::IoError("a batch's cell counts are not a JSON list");
-  std::vector<CellCount> cells;
-  for (const json& c : parsed) {
-    if (!c.is_array() || c.size() != 3 || !c[0].is_string() || !c[1].is_number_integer() ||
-        !c[2].is_number_integer()) {
-      return Status::IoError("a batch's cell count is not [cell, items, failures]");
-    }
-    cells.push_back({c[0].get<std::string>(), c[1].get<int64_t>(), c[2].get<int64_t>()});
-  }
-  return cells;
-}
-
-}  // namespace
 
 Result<bool> SqliteStore::HasCachedResponses(const std::string& prefix) {
   auto find = [&]() -> Result<bool> {

@@ -12,6 +12,7 @@
 #include "core/prompt.h"
 #include "core/status.h"
 #include "core/verdict.h"
+#include "store/store.h"  // CellCount
 
 namespace safeval::store_internal {
 
@@ -37,6 +38,10 @@ Result<std::vector<ToolCall>> ToolCallsFromJson(std::string_view json);
 Result<std::string> FindingsToJson(const Findings& findings);
 // "" gives empty findings; IoError on a corrupt value.
 Result<Findings> FindingsFromJson(std::string_view json);
+
+// A campaign batch's cells: [[cell, items, failures], ...]. IoError on a corrupt value.
+std::string CellsToJson(const std::vector<CellCount>& cells);
+Result<std::vector<CellCount>> CellsFromJson(const std::string& text);
 
 // [{"start", "end", "cue"}, ...]
 Result<std::string> EvidenceToJson(const std::vector<Evidence>& evidence);
