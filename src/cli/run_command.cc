@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/evaluation_env.h"
 #include "cli/run_report.h"
 #include "cli/version.h"
 #include "core/terminal_text.h"
@@ -65,21 +66,7 @@ void Execute(const RunFlags& flags, CliContext& context) {
     return;
   }
   SystemClock clock;
-  EvaluationEnv env;
-  env.clock = &clock;
-  env.getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  };
-  env.out = context.out;
-  env.err = context.err;
-  env.tty = context.tty;
-  env.cancel = context.cancel;
-  env.write_report = [&context](Store& store, const RunRecord& run, const Taxonomy& taxonomy,
-                                const Policy& policy) {
-    return WriteRunReport(store, run, taxonomy, policy.name(), run.output_dir, *context.out,
-                          context.tty);
-  };
+  EvaluationEnv env = CliEvaluationEnv(context, clock);
   if (flags.distributed) {
     RunFlags with_request = flags;
     with_request.request = request;

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "cli/command.h"
+#include "cli/evaluation_env.h"
 #include "cli/run_report.h"
 #include "run/distributed_worker.h"
 #include "store/open_store.h"
@@ -59,21 +60,7 @@ void Execute(const WorkerFlags& flags, CliContext& context) {
     return;
   }
   SystemClock clock;
-  EvaluationEnv env;
-  env.clock = &clock;
-  env.getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  };
-  env.out = context.out;
-  env.err = context.err;
-  env.tty = context.tty;
-  env.cancel = context.cancel;
-  env.write_report = [&context](Store& store, const RunRecord& run, const Taxonomy& taxonomy,
-                                const Policy& policy) {
-    return WriteRunReport(store, run, taxonomy, policy.name(), run.output_dir, *context.out,
-                          context.tty);
-  };
+  EvaluationEnv env = CliEvaluationEnv(context, clock);
   WorkerOptions options;
   options.identity = Identity(flags.run_id);
   if (flags.concurrency > 0) options.concurrency = flags.concurrency;
