@@ -8,6 +8,7 @@
 
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
+#include "tests/cli_run_fixture.h"
 #include "tests/test_paths.h"
 
 namespace safeval::testing {
@@ -22,17 +23,11 @@ const nlohmann::json* OverallRow(const nlohmann::json& results, const std::strin
 class AgentsCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    ProcessResult r =
-        RunProcess({SafevalBinary(), "run", SourceDir() + "/examples/agents/suite.yaml", "--store",
-                    tmp_.File("s.db"), "--out", tmp_.File("out")},
-                   tmp_.path());
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    run_out_ = r.out;
-    for (const auto& e : std::filesystem::directory_iterator(tmp_.File("out"))) {
-      run_id_ = e.path().filename().string();
-      results_ = nlohmann::json::parse(ReadFile((e.path() / "results.json").string()));
-    }
-    ASSERT_FALSE(run_id_.empty());
+    CliRun run = RunSuiteThroughCli(tmp_, SourceDir() + "/examples/agents/suite.yaml");
+    ASSERT_FALSE(run.run_id.empty());
+    run_out_ = run.process.out;
+    run_id_ = run.run_id;
+    results_ = nlohmann::json::parse(ReadFile((run.folder / "results.json").string()));
   }
 
   ProcessResult Safeval(std::vector<std::string> args) {

@@ -10,6 +10,7 @@
 #include "store/store.h"
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
+#include "tests/cli_run_fixture.h"
 #include "tests/test_paths.h"
 
 namespace safeval::testing {
@@ -170,13 +171,8 @@ class StoredRunTest : public ::testing::Test {
     dir_.Write("suite.yaml",
                "schema_version: 1\nname: tiny\ndatasets: [data.jsonl]\n"
                "targets:\n  - {name: demo, type: demo}\njudges:\n  - {name: rules, type: rules}\n");
-    ProcessResult run = Safeval({"run", "suite.yaml", "--store", "s.db", "--out", "out"}, dir_);
-    ASSERT_EQ(run.exit_code, 0) << run.err;
-    auto store = OpenSqliteStore(dir_.File("s.db"));
-    ASSERT_TRUE(store.ok());
-    auto runs = (*store)->ListRuns();
-    ASSERT_TRUE(runs.ok() && runs->size() == 1u);
-    run_id_ = (*runs)[0].id;
+    run_id_ = RunSuiteThroughCli(dir_, "suite.yaml").run_id;
+    ASSERT_FALSE(run_id_.empty());
   }
 
   std::vector<StoredItem> Items() {

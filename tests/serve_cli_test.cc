@@ -13,6 +13,7 @@
 #include "testing/pg_test_server.h"
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
+#include "tests/cli_run_fixture.h"
 #include "tests/test_paths.h"
 
 namespace safeval::testing {
@@ -22,13 +23,8 @@ class ServeCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     tmp_ = new TempDir;
-    ProcessResult r =
-        RunProcess({SafevalBinary(), "run", SourceDir() + "/examples/quickstart/suite.yaml",
-                    "--store", tmp_->File("s.db"), "--out", tmp_->File("out")},
-                   tmp_->path());
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    for (const auto& e : std::filesystem::directory_iterator(tmp_->File("out")))
-      run_id_ = e.path().filename().string();
+    run_id_ = RunQuickstartThroughCli(*tmp_).run_id;
+    ASSERT_FALSE(run_id_.empty());
   }
   static void TearDownTestSuite() {
     delete tmp_;

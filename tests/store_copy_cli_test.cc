@@ -2,15 +2,17 @@
 // an annotation round and an adjudication-free gold label, copied between stores. The copy must
 // report exactly what the source reports (items CSV with every verdict, round status), a second
 // copy must change nothing, and the same must hold through PostgreSQL and back when a test
-// server is available.
+// server is available. Attacker trees travel too.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "store/store.h"
 #include "testing/pg_test_server.h"
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
+#include "tests/cli_run_fixture.h"
 #include "tests/test_paths.h"
 
 namespace safeval::testing {
@@ -20,13 +22,8 @@ class StoreCopyCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     tmp_ = new TempDir;
-    ProcessResult r =
-        RunProcess({SafevalBinary(), "run", SourceDir() + "/examples/quickstart/suite.yaml",
-                    "--store", tmp_->File("s.db"), "--out", tmp_->File("out")},
-                   tmp_->path());
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    for (const auto& e : std::filesystem::directory_iterator(tmp_->File("out")))
-      run_id_ = e.path().filename().string();
+    run_id_ = RunQuickstartThroughCli(*tmp_).run_id;
+    ASSERT_FALSE(run_id_.empty());
     Must({"annotators", "add", "ana", "--store", tmp_->File("s.db")});
     Must({"annotate", "create", run_id_, "--sample", "random", "--n", "4", "--name", "r1",
           "--store", tmp_->File("s.db")});
@@ -81,6 +78,43 @@ TEST_F(StoreCopyCli, SqliteToSqliteKeepsEverythingAndIsIdempotent) {
   EXPECT_NE(again.out.find("1 runs already there"), std::string::npos) << again.out;
   EXPECT_NE(again.out.find("0 annotators added, 0 rounds"), std::string::npos) << again.out;
   EXPECT_EQ(Snapshot(tmp_->File("copy.db")), source);
+}
+
+TEST_F(StoreCopyCli, AttackerTreesAreCopied) {
+  // A copy of the fixture's store with one attack added (its `pair` item, result and tree).
+  Must({"store", "copy", tmp_->File("s.db"), tmp_->File("attacked.db")});
+  const std::string tree = R"({"seed_id": "seed-1", "succeeded": true, "rounds": []})";
+  {
+    auto store = OpenSqliteStore(tmp_->File("attacked.db"));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Prompt pair = MakePrompt("seed-1-pair", "[roleplay] [rewritten request]",
+                             CategoryPath::Parse("cse").value(), Intent::kAdversarial);
+    pair.parent_id = "seed-1";
+    pair.techniques = {"pair"};
+    ItemResult result;
+    result.outcome = Outcome::kJudged;
+    result.response = "Sure. [step-by-step synthesis route]";
+    Result<int64_t> index = (*store)->SaveAttack(run_id_, "seed-1", tree, pair, result);
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    EXPECT_EQ(*index, 1040);
+  }
+  ProcessResult first =
+      Must({"store", "copy", tmp_->File("attacked.db"), tmp_->File("attacked-copy.db")});
+  EXPECT_NE(first.out.find("1 runs (1041 items, 1041 results"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find(", 1 attacker trees)"), std::string::npos) << first.out;
+  EXPECT_EQ(first.out.find("Not copied"), std::string::npos) << first.out;
+  ProcessResult again =
+      Must({"store", "copy", tmp_->File("attacked.db"), tmp_->File("attacked-copy.db")});
+  EXPECT_NE(again.out.find(", 1 attacker trees)"), std::string::npos) << again.out;
+  auto copy = OpenSqliteStore(tmp_->File("attacked-copy.db"));
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  auto attacks = (*copy)->LoadAttacks(run_id_);
+  ASSERT_TRUE(attacks.ok()) << attacks.status().ToString();
+  ASSERT_EQ(attacks->size(), 1u) << "a second copy replaces the tree, it does not add one";
+  EXPECT_EQ((*attacks)[0], std::make_pair(std::string("seed-1"), tree));
+  auto item = (*copy)->GetItem(run_id_, 1040);
+  ASSERT_TRUE(item.ok() && item->has_value()) << item.status().ToString();
+  EXPECT_EQ((*item)->prompt.id, "seed-1-pair");
 }
 
 TEST_F(StoreCopyCli, BadInputIsRefusedWithoutCreatingAStore) {

@@ -14,37 +14,20 @@
 # WORKERS (4), CONC (64), BATCH (500, items per work batch). Nothing is written in the repo.
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-safeval=${SAFEVAL:-$repo/build/safeval}
-limit=${LIMIT:-$repo/../shared/bench-limit}
+source "$(dirname "$0")/../lib.sh"
 workers=${WORKERS:-4}
 conc=${CONC:-64}
 batch=${BATCH:-500}
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(20000)
 
-if [ ! -x "$safeval" ]; then
-  echo "run.sh: $safeval not found; run 'make build' first" >&2
-  exit 2
-fi
-if [ ! -d "$limit" ]; then
-  echo "run.sh: no bench-limit folder at $limit (LIMIT=dir)" >&2
-  exit 2
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/safeval-bench-distributed.XXXXXX")
-started_pg=0
-cleanup() {
-  if [ "$started_pg" = 1 ]; then PGPORT=$PGPORT bash "$repo/scripts/pg-throwaway.sh" stop >/dev/null 2>&1 || true; fi
-  if [ "${KEEP:-0}" = 1 ]; then echo "run.sh: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+bench_setup safeval-bench-distributed
 
 server=${SAFEVAL_BENCH_POSTGRES:-}
 if [ -z "$server" ]; then
   export PGPORT=${PGPORT:-55439}
+  bench_at_exit 'PGPORT=$PGPORT bash "$repo/scripts/pg-throwaway.sh" stop >/dev/null 2>&1'
   server=$(bash "$repo/scripts/pg-throwaway.sh" start | tail -1)
-  started_pg=1
 fi
 # A fresh schema per measurement: the URL's search_path points the store into it.
 schema_url() {
@@ -52,22 +35,6 @@ schema_url() {
   local sep='?'
   [[ "$server" == *\?* ]] && sep='&'
   echo "$server${sep}options=-csearch_path%3D$1"
-}
-
-cp -r "$limit/mock" "$limit/with_mock.sh" "$limit/gen_dataset.py" "$work/"
-chmod -R u+w "$work"
-make -s -C "$work/mock" mock_openai >/dev/null
-
-# prompts/s from a /usr/bin/time -v report.
-rate() {
-  python3 - "$1" "$2" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-wall = 0.0
-for p in re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1).split(":"):
-    wall = wall * 60 + float(p)
-print(f"{int(sys.argv[2]) / wall:.0f}")
-PY
 }
 
 # The distributed measurement: create the run, start the workers, wait for all of them.
@@ -91,15 +58,7 @@ echo "| prompts | single process prompts/s | $workers workers prompts/s | worker
 echo "|---:|---:|---:|---:|"
 port=18600
 for n in "${counts[@]}"; do
-  python3 "$work/gen_dataset.py" --out "$work/data" "$n" >/dev/null
-  python3 - "$work/data/prompts_$n.jsonl" "$work/data/safeval_$n.jsonl" <<'PY'
-import json, sys
-with open(sys.argv[1]) as f, open(sys.argv[2], "w") as o:
-    for line in f:
-        r = json.loads(line)
-        intent = "safe" if r["category"] == "benign" else "harmful"
-        o.write(json.dumps({"id": r["id"], "text": r["prompt"], "category": "ncr", "intent": intent}) + "\n")
-PY
+  bench_dataset "$n"
   rates=()
   for mode in single distributed; do
     p=$((port++))
@@ -130,7 +89,8 @@ YAML
         echo "run.sh: the $mode run failed; see $work/results/${mode}_$n.log (KEEP=1 keeps it)" >&2
         exit 1
       }
-    rates+=("$(rate "$work/results/${mode}_$n.time" "$n")")
+    read -r rate _ < <(bench_rate "$work/results/${mode}_$n.time" "$n")
+    rates+=("$rate")
   done
   ratio=$(python3 -c "print(f'{${rates[1]} / ${rates[0]}:.0%}')")
   echo "| $n | ${rates[0]} | ${rates[1]} | $ratio |"

@@ -13,68 +13,18 @@
 # bench-limit folder (default ../shared/bench-limit). Nothing is written in the repo.
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-safeval=${SAFEVAL:-$repo/build/safeval}
-limit=${LIMIT:-$repo/../shared/bench-limit}
+source "$(dirname "$0")/../lib.sh"
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(20000 100000 200000)
 
-if [ ! -x "$safeval" ]; then
-  echo "run.sh: $safeval not found; run 'make build' first" >&2
-  exit 2
-fi
-if [ ! -d "$limit" ]; then
-  echo "run.sh: no bench-limit folder at $limit (LIMIT=dir)" >&2
-  exit 2
-fi
-# The limit client needs simdjson's headers and GNU time (Debian packages).
-missing=()
-[ -f /usr/include/simdjson.h ] || missing+=(libsimdjson-dev)
-[ -x /usr/bin/time ] || missing+=(time)
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  echo "run.sh: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/safeval-bench-run.XXXXXX")
-cleanup() {
-  if [ "${KEEP:-0}" = 1 ]; then echo "run.sh: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-cp -r "$limit/mock" "$limit/with_mock.sh" "$limit/gen_dataset.py" "$work/"
-chmod -R u+w "$work"
-make -s -C "$work/mock" mock_openai >/dev/null
-
-# Peak RSS (MiB) and prompts/s from a /usr/bin/time -v report.
-rate() {
-  python3 - "$1" "$2" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-wall = 0.0
-for p in re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1).split(":"):
-    wall = wall * 60 + float(p)
-rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
-print(f"{int(sys.argv[2]) / wall:.0f} {rss:.0f}")
-PY
-}
+bench_setup safeval-bench-run
+bench_require libsimdjson-dev:/usr/include/simdjson.h  # the limit client's JSON parser
 
 echo "| prompts | limit prompts/s | limit MiB | safeval prompts/s | safeval MiB | safeval / limit |"
 echo "|---:|---:|---:|---:|---:|---:|"
 port=18500
 for n in "${counts[@]}"; do
-  python3 "$work/gen_dataset.py" --out "$work/data" "$n" >/dev/null
-  # The same prompts as a safeval dataset: benign -> safe, the rest -> harmful.
-  python3 - "$work/data/prompts_$n.jsonl" "$work/data/safeval_$n.jsonl" <<'PY'
-import json, sys
-with open(sys.argv[1]) as f, open(sys.argv[2], "w") as o:
-    for line in f:
-        r = json.loads(line)
-        intent = "safe" if r["category"] == "benign" else "harmful"
-        o.write(json.dumps({"id": r["id"], "text": r["prompt"], "category": "ncr", "intent": intent}) + "\n")
-PY
+  bench_dataset "$n"
   limit_line=$(bash "$limit/run.sh" "$n" 1 64 $((port++)) 2>/dev/null | tail -1)
   limit_rate=$(sed -n 's/.*prompts\/s=\([0-9]*\).*/\1/p' <<<"$limit_line")
   limit_rss=$(sed -n 's/.*peak_rss_mib=\([0-9]*\).*/\1/p' <<<"$limit_line")
@@ -101,7 +51,7 @@ YAML
       echo "run.sh: safeval run failed; see $work/results/safeval_$n.log (KEEP=1 keeps it)" >&2
       exit 1
     }
-  read -r sv_rate sv_rss < <(rate "$work/results/safeval_$n.time" "$n")
+  read -r sv_rate sv_rss < <(bench_rate "$work/results/safeval_$n.time" "$n")
   ratio=$(python3 -c "print(f'{$sv_rate / $limit_rate:.0%}')")
   echo "| $n | $limit_rate | $limit_rss | $sv_rate | $sv_rss | $ratio |"
   rm -rf "$work/runs_$n" "$work/data"

@@ -51,7 +51,8 @@ Status Copy(const CopyFlags& flags, CliContext& context) {
   std::ostream& out = *context.out;
   out << "Copied to " << TerminalText(StoreLabel(flags.to)) << ": " << stats.runs_copied
       << " runs (" << stats.items << " items, " << stats.results << " results, " << stats.batches
-      << " campaign batches, " << stats.calibrations << " judge calibrations)";
+      << " campaign batches, " << stats.calibrations << " judge calibrations, "
+      << stats.attack_trees << " attacker trees)";
   if (stats.runs_completed > 0)
     out << "; " << stats.runs_completed << " runs already there, their results saved again";
   out << "\n"
@@ -61,11 +62,6 @@ Status Copy(const CopyFlags& flags, CliContext& context) {
     out << "Copied annotators cannot log in until given a token: safeval annotators reset-token "
            "NAME --store "
         << TerminalText(StoreLabel(flags.to)) << "\n";
-  }
-  if (stats.attack_trees_left > 0) {
-    out << "Not copied: " << stats.attack_trees_left
-        << " attacker trees (their items and results were copied; `runs show` of the copy lists "
-           "no attack trees)\n";
   }
   return Status::Ok();
 }

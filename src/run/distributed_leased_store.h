@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +63,9 @@ class LeasedStore : public Store {
   Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) override {
     return store_.LoadItems(run_id);
   }
+  Result<std::optional<StoredItem>> GetItem(const std::string& run_id, int64_t index) override {
+    return store_.GetItem(run_id, index);
+  }
   Status SaveVerdicts(const std::string& run_id,
                       const std::vector<std::pair<int64_t, Verdict>>& verdicts) override {
     return store_.SaveVerdicts(run_id, verdicts);
@@ -87,6 +91,10 @@ class LeasedStore : public Store {
   Result<std::vector<std::pair<std::string, std::string>>> LoadAttacks(
       const std::string& run_id) override {
     return store_.LoadAttacks(run_id);
+  }
+  Status SaveAttackTree(const std::string& run_id, const std::string& seed_id,
+                        const std::string& tree_json) override {
+    return store_.SaveAttackTree(run_id, seed_id, tree_json);
   }
   Status SaveBatch(const std::string& run_id, const BatchRecord& batch) override {
     return store_.SaveBatch(run_id, batch);

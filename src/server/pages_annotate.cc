@@ -69,10 +69,7 @@ WebResponse LabelPage(PageContext& context, const AnnotationRound& round,
           "\">everything about this item</a></p>\n";
   if (!error.empty())
     body += "<p id=\"form-error\" class=\"error\">" + HtmlEscape(error) + "</p>\n";
-  body += "<section><h2>Conversation</h2><div id=\"conversation\">" +
-          ConversationTurnsHtml(prompt) + "</div></section>\n";
-  body += "<section><h2>Response</h2><div id=\"response\">" +
-          ResponseTextHtml(item->second.result) + "</div></section>\n";
+  body += ItemSectionsHtml(item->second);
   body +=
       "<form id=\"label-form\" method=\"post\" action=\"" + RoundUrl(round.name) + "/" +
       std::to_string(index) + "\">\n" + LabelFieldsHtml("", values, violation_of, true) +

@@ -1,6 +1,7 @@
 // The item browser (/runs/{run}/items), one item (/runs/{run}/items/{index}) and the run's saved
 // media (/media/{run}/{file}). Items are streamed from the store (Store::ScanItems): the browser
-// keeps only the page it shows, however large the run.
+// keeps only the page it shows, however large the run. One item is looked up by its index
+// (Store::GetItem), not scanned for.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -135,10 +136,6 @@ std::string Excerpt(const std::string& text) {
   return HtmlEscape(clean.substr(0, cut)) + "\u2026";
 }
 
-std::string OutcomeText(const StoredItem& item) {
-  return item.result ? std::string(Name(item.result->outcome)) : "pending";
-}
-
 std::string ItemRow(const std::string& run, const StoredItem& item) {
   const Verdict* v = Deciding(item);
   std::string cls = v ? std::string(Name(v->cls)) : "";
@@ -146,9 +143,9 @@ std::string ItemRow(const std::string& run, const StoredItem& item) {
   return "<tr><td class=\"num\"><a href=\"" + ItemPath(run, item.index) + "\">" +
          std::to_string(item.index) + "</a></td><td><code>" + Text(item.prompt.id) +
          "</code></td><td>" + Text(item.prompt.category.str()) + "</td><td>" +
-         std::string(Name(item.prompt.intent)) + "</td><td>" + OutcomeText(item) + "</td><td>" +
-         cls + "</td><td class=\"" + (violation == "yes" ? "violation" : "") + "\">" + violation +
-         "</td><td class=\"text\">" + Excerpt(item.prompt.LastUserText()) +
+         std::string(Name(item.prompt.intent)) + "</td><td>" + OutcomeText(item.result) +
+         "</td><td>" + cls + "</td><td class=\"" + (violation == "yes" ? "violation" : "") + "\">" +
+         violation + "</td><td class=\"text\">" + Excerpt(item.prompt.LastUserText()) +
          "</td><td class=\"text\">" + (item.result ? Excerpt(item.result->response) : "") +
          "</td></tr>\n";
 }
@@ -187,43 +184,6 @@ std::string FiltersForm(const std::string& run, const WebRequest& request, const
 // NotFound as a 404 page, anything else as a 500 page.
 WebResponse StatusPage(PageContext& context, const Status& status) {
   return ErrorPage(context, status.code() == StatusCode::kNotFound ? 404 : 500, status.message());
-}
-
-// One item with its result. ScanItems has no seek: it stops at the item (an early stop is
-// signalled by a NotFound sentinel the scan passes through).
-Result<std::optional<StoredItem>> FindItem(Store& store, const std::string& run, int64_t index) {
-  std::optional<StoredItem> found;
-  Status scanned = store.ScanItems(run, [&](StoredItem&& item) {
-    if (item.index < index) return Status::Ok();
-    if (item.index == index) found = std::move(item);
-    return Status::NotFound("stop");
-  });
-  if (!scanned.ok() && !(scanned.code() == StatusCode::kNotFound && scanned.message() == "stop"))
-    return scanned;
-  return found;
-}
-
-std::string FileName(const std::string& media_path) {
-  return std::filesystem::path(media_path).filename().string();
-}
-
-std::string Extension(const std::string& file) {
-  return LowerAscii(std::filesystem::path(file).extension().string());
-}
-
-std::string MediaHtml(const std::string& run, const ItemResult& result) {
-  if (result.media_path.empty()) return "";
-  std::string url = "/media/" + UrlEncode(run) + "/" + UrlEncode(FileName(result.media_path));
-  std::string ext = Extension(result.media_path);
-  std::string element;
-  if (ext == ".mp4" || ext == ".webm") {
-    element = "<video controls src=\"" + url + "\"></video>";
-  } else if (ext == ".wav" || ext == ".mp3" || ext == ".ogg") {
-    element = "<audio controls src=\"" + url + "\"></audio>";
-  } else {
-    element = "<img alt=\"media output\" src=\"" + url + "\">";
-  }
-  return "<section id=\"media\"><h2>Media</h2>" + element + "</section>\n";
 }
 
 std::string EvidenceHtml(const Verdict& v, const std::string& response) {
@@ -359,7 +319,7 @@ WebResponse ItemPage(PageContext& context, const WebRequest&, const PathParams& 
   if (!run.ok()) return StatusPage(context, run.status());
   std::optional<int64_t> index = ParseItemIndex(params.at(1));
   if (!index) return ErrorPage(context, 404, "no item '" + params.at(1) + "' in run " + run_id);
-  Result<std::optional<StoredItem>> found = FindItem(context.runs, run_id, *index);
+  Result<std::optional<StoredItem>> found = context.runs.GetItem(run_id, *index);
   if (!found.ok()) return StatusPage(context, found.status());
   if (!*found) return ErrorPage(context, 404, "no item " + params.at(1) + " in run " + run_id);
   const StoredItem& item = **found;
@@ -369,12 +329,7 @@ WebResponse ItemPage(PageContext& context, const WebRequest&, const PathParams& 
                      Text(run_id) + "</code></a> \u203a <a href=\"/runs/" + UrlEncode(run_id) +
                      "/items\">Items</a></p><h1>Item " + std::to_string(item.index) + " <code>" +
                      Text(item.prompt.id) + "</code></h1>" + PromptFacts(item.prompt) +
-                     "<section><h2>Conversation</h2><div id=\"conversation\">" +
-                     ConversationTurnsHtml(item.prompt) +
-                     "</div></section><section><h2>Response <span class=\"badge\">" +
-                     OutcomeText(item) + "</span></h2><div id=\"response\">" +
-                     ResponseTextHtml(item.result) + "</div></section>";
-  if (item.result) body += MediaHtml(run_id, *item.result);
+                     ItemSectionsHtml(item, {.outcome_badge = true, .media_run = run_id});
   body += "<section><h2>Verdicts</h2>" + VerdictsHtml(item) + "</section>";
   body += "<section><h2>Human labels</h2>" + *labels + "</section>";
   return HtmlPage(context, "Item " + std::to_string(item.index), std::move(body));
@@ -401,15 +356,7 @@ WebResponse MediaFile(PageContext& context, const WebRequest&, const PathParams&
     if (!in) continue;
     WebResponse response;
     response.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    std::string ext = Extension(file);
-    static const std::pair<const char*, const char*> kTypes[] = {
-        {".png", "image/png"},   {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"},
-        {".gif", "image/gif"},   {".webp", "image/webp"}, {".mp4", "video/mp4"},
-        {".webm", "video/webm"}, {".wav", "audio/wav"},   {".mp3", "audio/mpeg"},
-        {".ogg", "audio/ogg"}};
-    response.content_type = "application/octet-stream";
-    for (const auto& [e, type] : kTypes)
-      if (ext == e) response.content_type = type;
+    response.content_type = MediaContentType(file);
     if (response.content_type == "application/octet-stream")
       response.headers.emplace_back("Content-Disposition", "attachment");
     return response;

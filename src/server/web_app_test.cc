@@ -11,6 +11,7 @@
 #include "core/annotation.h"
 #include "server/annotator_token.h"
 #include "store/annotation_store.h"
+#include "store/forwarding_store.h"
 #include "testing/temp_dir.h"
 
 namespace safeval {
@@ -339,6 +340,80 @@ TEST_F(WebAppTest, ItemPageShowsConversationVerdictsAndHumanLabels) {
   std::string other = Get("/runs/run-1/items/8").body;
   EXPECT_EQ(other.find("<tr class=\"label\">"), std::string::npos);
   EXPECT_NE(Get("/runs/run-1/items/115").body.find("No response yet"), std::string::npos);
+}
+
+// The item page looks the item up (Store::GetItem) instead of scanning the run to it: an item
+// far into a run renders its own prompt, response and verdicts, and no scan is made.
+TEST_F(WebAppTest, ItemFarIntoARunIsLookedUpNotScanned) {
+  class CountingStore : public ForwardingStore {
+   public:
+    using ForwardingStore::ForwardingStore;
+    Status ScanItems(const std::string& run_id,
+                     const std::function<Status(StoredItem&&)>& fn) override {
+      ++scans;
+      return ForwardingStore::ScanItems(run_id, fn);
+    }
+    int scans = 0;
+  };
+  RunRecord run;
+  run.id = "run-far";
+  run.started_at = "2026-11-29T00:00:00Z";
+  run.status = "finished";
+  run.output_dir = dir_.path();
+  std::vector<Prompt> prompts;
+  for (int i = 0; i < 300; ++i) {
+    prompts.push_back(MakePrompt("far" + std::to_string(i),
+                                 "[far question " + std::to_string(i) + "]",
+                                 *CategoryPath::Parse("vcr"), Intent::kHarmful));
+  }
+  ASSERT_TRUE(runs_->CreateRun(run, prompts).ok());
+  std::vector<ItemResult> results;
+  for (int i = 0; i < 280; ++i) {
+    ItemResult r;
+    r.index = i;
+    r.outcome = Outcome::kJudged;
+    r.response = "[far answer " + std::to_string(i) + "]";
+    r.verdicts = {MakeVerdict("rules", ResponseClass::kRefuses, false),
+                  MakeVerdict("llm", ResponseClass::kDeflects, false)};
+    results.push_back(std::move(r));
+  }
+  ASSERT_TRUE(runs_->SaveResults("run-far", results).ok());
+  CountingStore counting(*runs_);
+  WebAppOptions options;
+  options.runs = &counting;
+  options.annotations = annotations_.get();
+  options.taxonomy = taxonomy_.get();
+  options.store_label = "test.db";
+  options.now_iso = [] { return std::string("2026-12-01T10:00:00Z"); };
+  WebApp app(std::move(options));
+  auto get = [&app](const std::string& path) {
+    WebRequest r;
+    r.method = "GET";
+    r.path = path;
+    r.headers["host"] = "127.0.0.1:8080";
+    return app.Handle(r);
+  };
+
+  WebResponse far = get("/runs/run-far/items/250");
+  ASSERT_EQ(far.status, 200) << far.body;
+  EXPECT_NE(far.body.find("<h1>Item 250 <code>far250</code></h1>"), std::string::npos);
+  EXPECT_NE(far.body.find("[far question 250]"), std::string::npos);
+  EXPECT_NE(far.body.find("[far answer 250]"), std::string::npos);
+  EXPECT_EQ(far.body.find("[far question 249]"), std::string::npos);
+  EXPECT_EQ(far.body.find("[far question 251]"), std::string::npos);
+  // Both verdicts, in the order they were saved.
+  size_t rules = far.body.find("<code>rules</code>");
+  size_t llm = far.body.find("<code>llm</code>");
+  ASSERT_NE(rules, std::string::npos);
+  ASSERT_NE(llm, std::string::npos);
+  EXPECT_LT(rules, llm);
+  WebResponse last = get("/runs/run-far/items/299");
+  ASSERT_EQ(last.status, 200);
+  EXPECT_NE(last.body.find("[far question 299]"), std::string::npos);
+  EXPECT_NE(last.body.find("No response yet"), std::string::npos);
+  EXPECT_EQ(get("/runs/run-far/items/300").status, 404);
+  EXPECT_EQ(get("/runs/no-such-run/items/0").status, 404);
+  EXPECT_EQ(counting.scans, 0);
 }
 
 TEST_F(WebAppTest, MediaIsServedOnlyFromTheRunsMediaFolder) {

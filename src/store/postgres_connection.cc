@@ -1,5 +1,6 @@
 #include "store/postgres_connection.h"
 
+#include <cassert>
 #include <charconv>
 #include <cstdio>
 
@@ -91,16 +92,45 @@ std::string PgBytes(const pqxx::field& field) {
   return pqxx::binarystring(field).str();
 }
 
+namespace {
+
+// One element of an array's text form: quoted, with `"` and `\` escaped, so that any text is
+// one element.
+void AppendArrayElement(std::string& out, std::string_view value) {
+  out += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void PgColumns::AddRow(const PgParams& row) {
+  assert(row.size() == arrays_.size());
+  for (size_t c = 0; c < arrays_.size() && c < row.size(); ++c) {
+    std::string& array = arrays_[c];
+    if (rows_ > 0) array += ',';
+    const std::optional<std::string>& value = row.values()[c];
+    if (value) {
+      AppendArrayElement(array, *value);
+    } else {
+      array += "NULL";
+    }
+  }
+  ++rows_;
+}
+
+void PgColumns::AppendTo(PgParams& params) const {
+  for (const std::string& array : arrays_) params.Text(array + "}");
+}
+
 std::string PgTextArray(const std::vector<std::string>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+    AppendArrayElement(out, values[i]);
   }
   return out + "}";
 }

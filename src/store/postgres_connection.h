@@ -91,6 +91,7 @@ class PgParams {
   PgParams& Bytes(std::string_view s);
 
   size_t size() const { return values_.size(); }
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
   auto dynamic() const { return pqxx::prepare::make_dynamic_params(values_); }
 
  private:
@@ -102,6 +103,26 @@ inline pqxx::result PgExec(pqxx::transaction_base& tx, const std::string& sql,
                            const PgParams& params) {
   return tx.exec_params(sql, params.dynamic());
 }
+
+// Rows of parameters turned into one array parameter per column, for a statement that unnests
+// them (`INSERT INTO t (a, b) SELECT * FROM unnest($1::bigint[], $2::text[])`): a batch of any
+// size is one statement with a fixed text and a fixed number of parameters, which PostgreSQL
+// parses and plans in constant time (a multi-row VALUES list of N rows is parsed, bound and
+// planned with N × columns parameters).
+class PgColumns {
+ public:
+  explicit PgColumns(size_t columns) : arrays_(columns, "{") {}
+
+  // Appends one row. REQUIRES: `row` holds exactly `columns` values, in column order.
+  void AddRow(const PgParams& row);
+  size_t rows() const { return rows_; }
+  // Adds each column's array ("{"a","b\\"c",NULL}") to `params`, in column order.
+  void AppendTo(PgParams& params) const;
+
+ private:
+  std::vector<std::string> arrays_;  // each "{" and its elements so far, without the closing "}"
+  size_t rows_ = 0;
+};
 
 // A text[] parameter's text form ('{"a","b\\"c"}'): every element quoted, `"` and `\` escaped,
 // so any text (commas, braces, NULL spelled out) is one element. Cast it: $1::text[].

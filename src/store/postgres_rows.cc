@@ -120,6 +120,18 @@ Result<Verdict> ReadPgVerdict(const pqxx::row& row, int first) {
   return v;
 }
 
+std::string PgUnnest(std::string_view types, int first) {
+  std::string out = "unnest(";
+  int n = first;
+  while (!types.empty()) {
+    size_t comma = types.find(", ");
+    if (n > first) out += ", ";
+    out += "$" + std::to_string(n++) + "::" + std::string(types.substr(0, comma)) + "[]";
+    types = comma == std::string_view::npos ? "" : types.substr(comma + 2);
+  }
+  return out + ")";
+}
+
 std::string PgValuesList(int rows, int columns, int first) {
   std::string out;
   int n = first;

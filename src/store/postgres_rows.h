@@ -27,6 +27,10 @@ inline constexpr std::string_view kPgResultColumns =
     "idx, outcome, response, error, http_status, attempts, latency_ms, prompt_tokens, "
     "completion_tokens, cache_key, from_cache, media_path, tool_calls, findings";
 inline constexpr int kPgResultColumnCount = 14;
+// The columns' types, in the same order (for PgUnnest).
+inline constexpr std::string_view kPgResultTypes =
+    "bigint, text, bytea, bytea, integer, integer, bigint, integer, integer, text, boolean, text, "
+    "text, text";
 // InvalidArgument (nothing added) when a tool call or finding is not valid UTF-8.
 Status AddResultParams(PgParams& params, const ItemResult& result);
 // Verdicts stay empty. IoError on an unknown outcome or corrupt tool calls or findings.
@@ -37,10 +41,27 @@ inline constexpr std::string_view kPgVerdictColumns =
     "judge, judge_version, class, violation, confidence, quality, severity, rationale, "
     "evidence_json, missed_distress";
 inline constexpr int kPgVerdictColumnCount = 10;
+inline constexpr std::string_view kPgVerdictTypes =
+    "text, text, text, boolean, double precision, integer, integer, bytea, text, boolean";
 // InvalidArgument (nothing added) when an evidence cue is not valid UTF-8.
 Status AddVerdictParams(PgParams& params, const Verdict& verdict);
 // IoError on an unknown class or corrupt evidence.
 Result<Verdict> ReadPgVerdict(const pqxx::row& row, int first = 0);
+
+// The number of entries of a ", "-separated list.
+constexpr int PgListSize(std::string_view list) {
+  int n = list.empty() ? 0 : 1;
+  for (size_t at = list.find(", "); at != std::string_view::npos; at = list.find(", ", at + 2)) ++n;
+  return n;
+}
+static_assert(PgListSize(kPgResultColumns) == kPgResultColumnCount);
+static_assert(PgListSize(kPgResultTypes) == kPgResultColumnCount);
+static_assert(PgListSize(kPgVerdictColumns) == kPgVerdictColumnCount);
+static_assert(PgListSize(kPgVerdictTypes) == kPgVerdictColumnCount);
+
+// "unnest($k::t1[], $k+1::t2[], …)" for the ", "-separated `types`: the rows of array
+// parameters made by PgColumns.
+std::string PgUnnest(std::string_view types, int first);
 
 // "($k, $k+1, …), (…)": `rows` groups of `columns` placeholders numbered from `first`.
 std::string PgValuesList(int rows, int columns, int first = 1);

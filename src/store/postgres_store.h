@@ -51,6 +51,7 @@ class PostgresStore final : public Store {
                    const std::function<Status(StoredItem&&)>& fn) override;
   Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) override;
   Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) override;
+  Result<std::optional<StoredItem>> GetItem(const std::string& run_id, int64_t index) override;
   Status SaveVerdicts(const std::string& run_id,
                       const std::vector<std::pair<int64_t, Verdict>>& verdicts) override;
   Status SaveCalibration(const JudgeCalibration& calibration) override;
@@ -63,6 +64,8 @@ class PostgresStore final : public Store {
                              ItemResult result) override;
   Result<std::vector<std::pair<std::string, std::string>>> LoadAttacks(
       const std::string& run_id) override;
+  Status SaveAttackTree(const std::string& run_id, const std::string& seed_id,
+                        const std::string& tree_json) override;
   Status SaveBatch(const std::string& run_id, const BatchRecord& batch) override;
   Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) override;
   Status UpdateRun(const RunRecord& run) override;

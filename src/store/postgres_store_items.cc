@@ -1,5 +1,6 @@
-// The writes of PostgresStore below the run: results (in multi-row statements), verdicts added
-// to judged items, and attacks.
+// The writes of PostgresStore below the run: results (a batch of any size in three statements
+// whose parameters are column arrays), verdicts added to judged items, and attacks (with their
+// item, or the tree alone).
 #include <map>
 #include <set>
 
@@ -9,10 +10,6 @@
 
 namespace safeval::store_internal {
 namespace {
-
-// Rows per multi-row statement: 500 results × 15 parameters stays far below PostgreSQL's
-// 65535-parameter limit.
-constexpr size_t kRowsPerStatement = 500;
 
 Status CheckJudgesUnique(const ItemResult& result) {
   std::set<std::string> seen;
@@ -31,9 +28,11 @@ Status OutOfRange(const PgConnection& db, const std::string& run_id, int64_t ind
                                  " items");
 }
 
-std::string ResultUpsert(size_t rows) {
-  std::string sql = "INSERT INTO results (run_id, " + std::string(kPgResultColumns) + ") VALUES " +
-                    PgValuesList(static_cast<int>(rows), kPgResultColumnCount + 1) +
+// A batch's results as one upsert: $1 the run, then one array per column of kPgResultColumns
+// (PgColumns), so the statement's text is the same for every batch.
+std::string ResultUpsert() {
+  std::string sql = "INSERT INTO results (run_id, " + std::string(kPgResultColumns) +
+                    ") SELECT $1::text, * FROM " + PgUnnest(kPgResultTypes, 2) +
                     " ON CONFLICT (run_id, idx) DO UPDATE SET ";
   std::string_view columns = kPgResultColumns;
   bool first = true;
@@ -49,42 +48,42 @@ std::string ResultUpsert(size_t rows) {
   return sql;
 }
 
-Status InsertResults(pqxx::transaction_base& tx, const std::string& run_id,
-                     const std::vector<const ItemResult*>& results) {
-  for (size_t start = 0; start < results.size(); start += kRowsPerStatement) {
-    size_t end = std::min(results.size(), start + kRowsPerStatement);
-    PgParams params;
-    for (size_t i = start; i < end; ++i) {
-      params.Text(run_id);
-      SV_RETURN_IF_ERROR(AddResultParams(params, *results[i]));
-    }
-    PgExec(tx, ResultUpsert(end - start), params);
-  }
-  return Status::Ok();
+// $1 the run, then the arrays of idx, pos and kPgVerdictColumns.
+std::string VerdictInsert() {
+  return "INSERT INTO verdicts (run_id, idx, pos, " + std::string(kPgVerdictColumns) +
+         ") SELECT $1::text, * FROM " +
+         PgUnnest("bigint, integer, " + std::string(kPgVerdictTypes), 2);
 }
 
-Status InsertVerdicts(pqxx::transaction_base& tx, const std::string& run_id,
-                      const std::vector<const ItemResult*>& results) {
-  PgParams params;
-  size_t rows = 0;
-  auto flush = [&] {
-    if (rows == 0) return;
-    PgExec(tx,
-           "INSERT INTO verdicts (run_id, idx, pos, " + std::string(kPgVerdictColumns) +
-               ") VALUES " + PgValuesList(static_cast<int>(rows), kPgVerdictColumnCount + 3),
-           params);
-    params = PgParams();
-    rows = 0;
-  };
+// The statements' parameters, built (and every value checked) before anything is written.
+struct ResultBatch {
+  PgColumns results{kPgResultColumnCount};
+  PgColumns verdicts{kPgVerdictColumnCount + 2};
+};
+
+Result<ResultBatch> BuildBatch(const std::vector<const ItemResult*>& results) {
+  ResultBatch batch;
   for (const ItemResult* result : results) {
+    PgParams row;
+    SV_RETURN_IF_ERROR(AddResultParams(row, *result));
+    batch.results.AddRow(row);
     for (size_t pos = 0; pos < result->verdicts.size(); ++pos) {
-      params.Text(run_id).Int(result->index).Int(static_cast<int64_t>(pos));
-      SV_RETURN_IF_ERROR(AddVerdictParams(params, result->verdicts[pos]));
-      if (++rows == kRowsPerStatement) flush();
+      PgParams verdict;
+      verdict.Int(result->index).Int(static_cast<int64_t>(pos));
+      SV_RETURN_IF_ERROR(AddVerdictParams(verdict, result->verdicts[pos]));
+      batch.verdicts.AddRow(verdict);
     }
   }
-  flush();
-  return Status::Ok();
+  return batch;
+}
+
+// Runs `sql` with the run as $1 and the columns' arrays after it.
+void ExecColumns(pqxx::transaction_base& tx, const std::string& sql, const std::string& run_id,
+                 const PgColumns& columns) {
+  PgParams params;
+  params.Text(run_id);
+  columns.AppendTo(params);
+  PgExec(tx, sql, params);
 }
 
 std::string ArrayLiteral(const std::vector<const ItemResult*>& results) {
@@ -117,13 +116,17 @@ Status SavePostgresResults(const PgConnection& db, pqxx::transaction_base& tx,
   // The upsert comes first: it locks each result row until the commit, so a concurrent save of
   // the same items waits, and the delete (a new snapshot under READ COMMITTED) then sees and
   // removes every earlier verdict, committed or ours, before the new ones go in.
-  SV_RETURN_IF_ERROR(InsertResults(tx, run_id, unique));
+  SV_ASSIGN_OR_RETURN(ResultBatch batch, BuildBatch(unique));
+  static const std::string kResultUpsert = ResultUpsert();
+  static const std::string kVerdictInsert = VerdictInsert();
+  ExecColumns(tx, kResultUpsert, run_id, batch.results);
   // The range lets the planner use the primary key even before the table's statistics exist.
   tx.exec_params0(
       "DELETE FROM verdicts WHERE run_id = $1 AND idx BETWEEN $3 AND $4 AND idx = "
       "ANY($2::bigint[])",
       run_id, ArrayLiteral(unique), unique.front()->index, unique.back()->index);
-  return InsertVerdicts(tx, run_id, unique);
+  if (batch.verdicts.rows() > 0) ExecColumns(tx, kVerdictInsert, run_id, batch.verdicts);
+  return Status::Ok();
 }
 
 Status PostgresStore::SaveResults(const std::string& run_id,
@@ -261,6 +264,24 @@ Result<int64_t> PostgresStore::DoSaveAttack(pqxx::work& tx, const std::string& r
       "($1, $2, (SELECT count(*) FROM attacks WHERE run_id = $1), $3, $4)",
       run_id, seed_id, index, tree_json);
   return index;
+}
+
+// As SqliteStore::SaveAttackTree: a new tree goes last, a replaced one keeps its pos, and a tree
+// saved alone has item_idx -1. The run's row lock makes concurrent additions take turns for pos.
+Status PostgresStore::SaveAttackTree(const std::string& run_id, const std::string& seed_id,
+                                     const std::string& tree_json) {
+  Status status = PgCall(*db_, [&]() -> Status {
+    pqxx::work tx(db_->conn());
+    SV_RETURN_IF_ERROR(RequireRun(tx, run_id, /*lock=*/true));
+    tx.exec_params0(
+        "INSERT INTO attacks (run_id, seed_id, pos, item_idx, tree_json) VALUES ($1, $2, "
+        "(SELECT coalesce(max(pos) + 1, 0) FROM attacks WHERE run_id = $1), -1, $3) "
+        "ON CONFLICT (run_id, seed_id) DO UPDATE SET tree_json = excluded.tree_json",
+        run_id, seed_id, tree_json);
+    tx.commit();
+    return Status::Ok();
+  });
+  return PgWithOperation(status, "saving an attack tree of run '" + run_id + "'");
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> PostgresStore::LoadAttacks(

@@ -1,5 +1,6 @@
-// The item reads of PostgresStore: whole runs, pending windows, items by index, and streamed
-// scans, each inside one repeatable-read snapshot so a concurrent writer cannot split an item.
+// The item reads of PostgresStore: whole runs, pending windows, items by index, one item with
+// its result, and streamed scans, each inside one repeatable-read snapshot so a concurrent writer
+// cannot split an item.
 #include <algorithm>
 
 #include "store/postgres_rows.h"
@@ -141,6 +142,22 @@ Result<std::vector<StoredItem>> PostgresStore::ItemsAt(const std::string& run_id
     return out;
   });
   return PgWithOperation(std::move(items), "reading items of run '" + run_id + "'");
+}
+
+Result<std::optional<StoredItem>> PostgresStore::GetItem(const std::string& run_id, int64_t index) {
+  auto item = PgCall(*db_, [&]() -> Result<std::optional<StoredItem>> {
+    Snapshot tx(db_->conn());
+    SV_RETURN_IF_ERROR(RequireRun(tx, run_id));
+    if (index < 0) return std::optional<StoredItem>();
+    // A window of one item from `index`: a seek in the items' primary key (run_id, idx), then
+    // the result's and the verdicts' by the same key.
+    SV_ASSIGN_OR_RETURN(std::vector<StoredItem> window,
+                        QueryItems(tx, run_id, /*pending_only=*/false, index - 1, 1));
+    if (window.empty() || window.front().index != index) return std::optional<StoredItem>();
+    return std::optional<StoredItem>(std::move(window.front()));
+  });
+  return PgWithOperation(std::move(item),
+                         "reading item " + std::to_string(index) + " of run '" + run_id + "'");
 }
 
 Status PostgresStore::ScanItems(const std::string& run_id,

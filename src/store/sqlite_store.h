@@ -1,7 +1,8 @@
 // The SQLite implementation of Store, private to src/store/ (others call
 // OpenSqliteStore in store.h). Runs and their planned items are written by
 // sqlite_store.cc; results, verdicts and the item queries by sqlite_store_items.cc;
-// verdicts added to judged items (human labels) by sqlite_store_verdicts.cc.
+// verdicts added to judged items (human labels) by sqlite_store_verdicts.cc; windows, scans and
+// single items by sqlite_store_scan.cc.
 //
 // Errors: SQLite failures and corrupt rows are IoError "<operation>: store
 // '<path>': <reason>"; NotFound and InvalidArgument messages name the run and
@@ -42,6 +43,8 @@ class SqliteStore final : public Store {
                              ItemResult result) override;
   Result<std::vector<std::pair<std::string, std::string>>> LoadAttacks(
       const std::string& run_id) override;
+  Status SaveAttackTree(const std::string& run_id, const std::string& seed_id,
+                        const std::string& tree_json) override;
   Status SaveBatch(const std::string& run_id, const BatchRecord& batch) override;
   Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) override;
   Result<RunRecord> GetRun(const std::string& run_id) override;
@@ -49,6 +52,7 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredItem>> PendingItems(const std::string& run_id) override;
   Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) override;
   Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) override;
+  Result<std::optional<StoredItem>> GetItem(const std::string& run_id, int64_t index) override;
   Status SaveVerdicts(const std::string& run_id,
                       const std::vector<std::pair<int64_t, Verdict>>& verdicts) override;
   Status UpdateRun(const RunRecord& run) override;

@@ -214,6 +214,26 @@ Result<int64_t> SqliteStore::SaveAttack(const std::string& run_id, const std::st
   return WithOperation(save(), "saving an attack of run '" + run_id + "'");
 }
 
+// A new tree goes after the run's last one; the upsert leaves a replaced tree's pos (and
+// item_idx) alone. The tree's item is not known here (it was saved as any other item): item_idx
+// is -1 for a tree saved alone. Nothing reads item_idx.
+Status SqliteStore::SaveAttackTree(const std::string& run_id, const std::string& seed_id,
+                                   const std::string& tree_json) {
+  auto save = [&]() -> Status {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction tx, SqliteTransaction::BeginImmediate(*db_));
+    SV_RETURN_IF_ERROR(RequireRun(run_id));
+    SV_ASSIGN_OR_RETURN(
+        SqliteStatement upsert,
+        db_->Prepare("INSERT INTO attacks (run_id, seed_id, pos, item_idx, tree_json) VALUES"
+                     " (?1, ?2, (SELECT coalesce(max(pos) + 1, 0) FROM attacks WHERE run_id = ?1),"
+                     " -1, ?3) ON CONFLICT (run_id, seed_id) DO UPDATE SET"
+                     " tree_json = excluded.tree_json"));
+    SV_RETURN_IF_ERROR(upsert.Bind(1, run_id).Bind(2, seed_id).Bind(3, tree_json).Run());
+    return tx.Commit();
+  };
+  return WithOperation(save(), "saving an attack tree of run '" + run_id + "'");
+}
+
 Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::LoadAttacks(
     const std::string& run_id) {
   auto load = [&]() -> Result<std::vector<std::pair<std::string, std::string>>> {

@@ -1,6 +1,6 @@
 // Windowed and streamed item reads of SqliteStore: pending items after an index, items by
-// index, and whole-run scans (full items, or the summaries the campaign planner needs), so
-// runs of any size are read in bounded memory.
+// index, one item with its result, and whole-run scans (full items, or the summaries the
+// campaign planner needs), so runs of any size are read in bounded memory.
 #include <algorithm>
 
 #include "store/sqlite_store.h"
@@ -50,6 +50,23 @@ Result<std::vector<StoredItem>> SqliteStore::ItemsAt(const std::string& run_id,
     return items;
   };
   return WithOperation(read(), "reading items of run '" + run_id + "'");
+}
+
+Result<std::optional<StoredItem>> SqliteStore::GetItem(const std::string& run_id, int64_t index) {
+  auto read = [&]() -> Result<std::optional<StoredItem>> {
+    SV_ASSIGN_OR_RETURN(SqliteTransaction snapshot, SqliteTransaction::BeginRead(*db_));
+    SV_RETURN_IF_ERROR(RequireRun(run_id));
+    if (index < 0) return std::optional<StoredItem>();
+    // A window of one item from `index`: a seek in the items' primary key (run_id, idx), then
+    // the result's and the verdicts' by the same key.
+    SV_ASSIGN_OR_RETURN(std::vector<StoredItem> window,
+                        QueryItems(run_id, /*pending_only=*/false, index - 1, 1));
+    if (window.empty() || window.front().index != index) return std::optional<StoredItem>();
+    SV_RETURN_IF_ERROR(AttachVerdicts(run_id, window));
+    return std::optional<StoredItem>(std::move(window.front()));
+  };
+  return WithOperation(read(),
+                       "reading item " + std::to_string(index) + " of run '" + run_id + "'");
 }
 
 Status SqliteStore::ScanItems(const std::string& run_id,

@@ -153,6 +153,11 @@ class Store {
   virtual Status SaveResults(const std::string& run_id, const std::vector<ItemResult>& results) = 0;
   // Every item of the run with its result, by index; verdicts in the order they were saved.
   virtual Result<std::vector<StoredItem>> LoadItems(const std::string& run_id) = 0;
+  // The item at `index` with its result (nullopt while pending, as in LoadItems) and verdicts in
+  // the order they were saved, read in one snapshot by a lookup of that one item, so it costs the
+  // same at any index of a run of any size. nullopt for an index not in the run (negative, or past
+  // its last item); NotFound for an unknown run.
+  virtual Result<std::optional<StoredItem>> GetItem(const std::string& run_id, int64_t index) = 0;
   // Adds or replaces, per item index, the verdict of verdict.judge (e.g. "human:ana") in one
   // transaction, leaving the item's other verdicts, outcome and response alone; a new verdict
   // comes after the existing ones, a replaced one keeps its place. Each item must have a result
@@ -180,6 +185,13 @@ class Store {
   // The attack trees of the run by seed id: (seed_id, tree JSON), in the order they were saved.
   virtual Result<std::vector<std::pair<std::string, std::string>>> LoadAttacks(
       const std::string& run_id) = 0;
+  // Adds or replaces the attack tree of seed `seed_id` alone, leaving items and results untouched:
+  // how a copy of a store (store_copy.h) carries the trees whose items and results it copied
+  // already. A new tree comes after the run's existing ones in LoadAttacks; a replaced one keeps
+  // its place. A seed with a tree counts as attacked (SaveAttack of it is InvalidArgument).
+  // NotFound for an unknown run.
+  virtual Status SaveAttackTree(const std::string& run_id, const std::string& seed_id,
+                                const std::string& tree_json) = 0;
   // Adds or replaces a campaign batch of the run.
   virtual Status SaveBatch(const std::string& run_id, const BatchRecord& batch) = 0;
   virtual Result<std::vector<BatchRecord>> LoadBatches(const std::string& run_id) = 0;

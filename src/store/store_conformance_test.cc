@@ -1,12 +1,10 @@
 // The Store and AnnotationStore contracts (store.h, annotation_store.h), run on both backends:
 // SQLite (":memory:") and PostgreSQL (a fresh schema on $SAFEVAL_TEST_POSTGRES; skipped without
 // it unless SAFEVAL_PG_REQUIRED=1). Both must pass the same tests. PostgreSQL-only behaviour
-// (schema versions, password redaction) is tested at the end. SAFEVAL_STORE_BENCH=1 also prints
-// the throughput of CreateRunStreaming and SaveResults on each backend (no assertion on time).
+// (schema versions, password redaction) is tested at the end. Their throughput is measured by
+// bench/store/store_bench.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <limits>
 
 #include "store/open_store.h"
@@ -173,6 +171,9 @@ TEST_P(StoreConformance, UnknownRunIsNotFoundEverywhere) {
   EXPECT_EQ(store_->UpdateRun(MakeRun("nope")).code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->LoadBatches("nope").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->LoadAttacks("nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetItem("nope", 0).status().code(), StatusCode::kNotFound);
+  EXPECT_NE(store_->GetItem("nope", 0).status().message().find("no run 'nope'"), std::string::npos);
+  EXPECT_EQ(store_->SaveAttackTree("nope", "p0", "{}").code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->ScanItems("nope", [](StoredItem&&) { return Status::Ok(); }).code(),
             StatusCode::kNotFound);
 }
@@ -349,6 +350,70 @@ TEST_P(StoreConformance, BadResultBatchWritesNothing) {
   EXPECT_EQ(store_->PendingItems("r")->size(), 3u);
 }
 
+// A batch larger than any one statement's worth of rows, whose text holds every character that
+// a statement's encoding must escape (PostgreSQL sends each column as one array), saved whole
+// and then saved over in part.
+TEST_P(StoreConformance, LargeBatchOfAwkwardTextRoundTrips) {
+  constexpr int kItems = 1234;
+  ASSERT_OK(store_->CreateRun(MakeRun("r"), Items(kItems)));
+  const std::string awkward[] = {"NULL",
+                                 "",
+                                 "\"quoted\", {braced}",
+                                 "back\\slash \\\\ \\x41",
+                                 std::string("nul \0 byte", 10),
+                                 " padded \t\n",
+                                 "é ✓ \xf0\x9f\x99\x82"};
+  auto make = [&](int i) {
+    ItemResult r = i % 7 == 3 ? Failed(i) : Judged(i);
+    r.response = awkward[i % 7] + std::to_string(i);
+    r.error = i % 7 == 3 ? awkward[(i + 1) % 7] : "";
+    r.cache_key = i % 2 ? "" : "key \"" + std::to_string(i) + "\\";
+    r.media_path = i % 5 == 0 ? "NULL" : awkward[2];
+    if (r.outcome == Outcome::kJudged) {
+      r.verdicts = {MakeVerdict("rules", ResponseClass::kRefuses, false)};
+      if (i % 3 == 0) r.verdicts.push_back(MakeVerdict("panel", ResponseClass::kHelpful, true));
+      r.verdicts[0].rationale = awkward[(i + 3) % 7];
+      r.verdicts[0].evidence = {{0, 4, "cue \"" + std::to_string(i) + "\" \\ {x}"}};
+      if (i % 2) r.verdicts[0].quality = i % 5 + 1;
+      if (i % 4 == 1) r.verdicts[0].missed_distress = true;
+    }
+    return r;
+  };
+  std::vector<ItemResult> batch;
+  for (int i = 0; i < kItems; ++i) batch.push_back(make(i));
+  ASSERT_OK(store_->SaveResults("r", batch));
+  // Saved over: every third item again, now with one verdict of another judge.
+  std::vector<ItemResult> again;
+  for (int i = 0; i < kItems; i += 3) {
+    ItemResult r = Judged(i, {MakeVerdict("z", ResponseClass::kDeflects, false)});
+    r.response = "again " + awkward[i % 7];
+    again.push_back(r);
+  }
+  ASSERT_OK(store_->SaveResults("r", again));
+  Result<std::vector<StoredItem>> items = store_->LoadItems("r");
+  ASSERT_OK(items);
+  ASSERT_EQ(items->size(), static_cast<size_t>(kItems));
+  for (int i = 0; i < kItems; ++i) {
+    SCOPED_TRACE("item " + std::to_string(i));
+    ASSERT_TRUE((*items)[i].result.has_value());
+    const ItemResult& got = *(*items)[i].result;
+    const ItemResult& want = i % 3 == 0 ? again[i / 3] : batch[i];
+    EXPECT_EQ(got.outcome, want.outcome);
+    EXPECT_EQ(got.response, want.response);
+    EXPECT_EQ(got.error, want.error);
+    EXPECT_EQ(got.cache_key, want.cache_key);
+    EXPECT_EQ(got.media_path, want.media_path);
+    ASSERT_EQ(got.verdicts.size(), want.verdicts.size());
+    for (size_t v = 0; v < want.verdicts.size(); ++v) {
+      EXPECT_EQ(got.verdicts[v].judge, want.verdicts[v].judge);
+      EXPECT_EQ(got.verdicts[v].rationale, want.verdicts[v].rationale);
+      EXPECT_EQ(got.verdicts[v].evidence, want.verdicts[v].evidence);
+      EXPECT_EQ(got.verdicts[v].quality, want.verdicts[v].quality);
+      EXPECT_EQ(got.verdicts[v].missed_distress, want.verdicts[v].missed_distress);
+    }
+  }
+}
+
 TEST_P(StoreConformance, SaveVerdictsAddsAfterAndReplacesInPlace) {
   ASSERT_OK(store_->CreateRun(MakeRun("r"), Items(4)));
   ASSERT_OK(
@@ -496,6 +561,111 @@ TEST_P(StoreConformance, AttacksAppendItemsOncePerSeed) {
   ASSERT_EQ(attacks->size(), 2u);
   EXPECT_EQ((*attacks)[0], std::make_pair(std::string("p1"), std::string(R"({"tree": 1})")));
   EXPECT_EQ((*attacks)[1].first, "p0");
+}
+
+TEST_P(StoreConformance, GetItemFindsOneItemWithItsResultAndVerdicts) {
+  ASSERT_OK(store_->CreateRun(MakeRun("r"), Items(5)));
+  ASSERT_OK(store_->CreateRun(MakeRun("small"), Items(2)));
+  ASSERT_OK(store_->SaveResults(
+      "r", {Failed(1), Judged(3, {MakeVerdict("rules", ResponseClass::kCompliesHarmful, true),
+                                  MakeVerdict("panel", ResponseClass::kRefuses, false)})}));
+  ASSERT_OK(
+      store_->SaveVerdicts("r", {{3, MakeVerdict("human:ana", ResponseClass::kPartial, false)}}));
+
+  Result<std::optional<StoredItem>> pending = store_->GetItem("r", 0);
+  ASSERT_OK(pending);
+  ASSERT_TRUE(pending->has_value());
+  EXPECT_EQ((*pending)->index, 0);
+  EXPECT_EQ((*pending)->prompt.id, "p0");
+  EXPECT_FALSE((*pending)->result.has_value());
+
+  Result<std::optional<StoredItem>> judged = store_->GetItem("r", 3);
+  ASSERT_OK(judged);
+  ASSERT_TRUE(judged->has_value());
+  EXPECT_EQ((*judged)->prompt.id, "p3");
+  ASSERT_TRUE((*judged)->result.has_value());
+  const ItemResult& result = *(*judged)->result;
+  EXPECT_EQ(result.index, 3);
+  EXPECT_EQ(result.outcome, Outcome::kJudged);
+  EXPECT_EQ(result.response, "answer 3");
+  ASSERT_EQ(result.verdicts.size(), 3u);  // in the order they were saved
+  EXPECT_EQ(result.verdicts[0].judge, "rules");
+  EXPECT_EQ(result.verdicts[0].cls, ResponseClass::kCompliesHarmful);
+  EXPECT_TRUE(result.verdicts[0].violation);
+  EXPECT_EQ(result.verdicts[1].judge, "panel");
+  EXPECT_EQ(result.verdicts[2].judge, "human:ana");
+
+  // A failed attempt is the item's result (PendingItems retries it; GetItem shows it).
+  Result<std::optional<StoredItem>> failed = store_->GetItem("r", 1);
+  ASSERT_OK(failed);
+  ASSERT_TRUE(failed->has_value() && (*failed)->result.has_value());
+  EXPECT_EQ((*failed)->result->outcome, Outcome::kModelError);
+  EXPECT_EQ((*failed)->result->error, "HTTP 503");
+  EXPECT_TRUE((*failed)->result->verdicts.empty());
+
+  for (int64_t outside : {int64_t{5}, int64_t{-1}, std::numeric_limits<int64_t>::max(),
+                          std::numeric_limits<int64_t>::min()}) {
+    Result<std::optional<StoredItem>> none = store_->GetItem("r", outside);
+    ASSERT_OK(none);
+    EXPECT_FALSE(none->has_value()) << outside;
+  }
+  EXPECT_FALSE(store_->GetItem("small", 3)->has_value()) << "index 3 of another run";
+
+  // The same as LoadItems' item, at every index.
+  Result<std::vector<StoredItem>> all = store_->LoadItems("r");
+  ASSERT_OK(all);
+  for (const StoredItem& want : *all) {
+    Result<std::optional<StoredItem>> got = store_->GetItem("r", want.index);
+    ASSERT_OK(got);
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->prompt.id, want.prompt.id);
+    ASSERT_EQ((*got)->result.has_value(), want.result.has_value()) << want.index;
+    if (!want.result) continue;
+    EXPECT_EQ((*got)->result->response, want.result->response);
+    ASSERT_EQ((*got)->result->verdicts.size(), want.result->verdicts.size());
+    for (size_t i = 0; i < want.result->verdicts.size(); ++i)
+      EXPECT_EQ((*got)->result->verdicts[i].judge, want.result->verdicts[i].judge);
+  }
+}
+
+TEST_P(StoreConformance, SaveAttackTreeAddsAndReplacesInPlaceLeavingItemsAlone) {
+  ASSERT_OK(store_->CreateRun(MakeRun("r"), Items(3)));
+  ASSERT_OK(store_->SaveResults("r", {Judged(0)}));
+  ASSERT_OK(store_->SaveAttack("r", "p1", R"({"tree": "p1"})", Item(100), Judged(0)));
+  Result<std::vector<StoredItem>> before = store_->LoadItems("r");
+  ASSERT_OK(before);
+
+  ASSERT_OK(store_->SaveAttackTree("r", "p0", R"({"tree": "p0"})"));
+  ASSERT_OK(store_->SaveAttackTree("r", "p2", R"({"tree": "p2"})"));
+  ASSERT_OK(store_->SaveAttackTree("r", "p0", R"({"tree": "p0 again"})"));
+  ASSERT_OK(store_->SaveAttackTree("r", "p1", R"({"tree": "p1 copied"})"));
+  using Tree = std::pair<std::string, std::string>;
+  Result<std::vector<Tree>> attacks = store_->LoadAttacks("r");
+  ASSERT_OK(attacks);
+  EXPECT_EQ(*attacks, (std::vector<Tree>{{"p1", R"({"tree": "p1 copied"})"},
+                                         {"p0", R"({"tree": "p0 again"})"},
+                                         {"p2", R"({"tree": "p2"})"}}));
+
+  // A seed with a tree was attacked; a new attack goes after every tree.
+  EXPECT_EQ(store_->SaveAttack("r", "p2", "{}", Item(101), Judged(0)).status().code(),
+            StatusCode::kInvalidArgument);
+  Result<std::vector<StoredItem>> after = store_->LoadItems("r");
+  ASSERT_OK(after);
+  ASSERT_EQ(Indexes(*after), Indexes(*before));
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].prompt.id, (*before)[i].prompt.id);
+    ASSERT_EQ((*after)[i].result.has_value(), (*before)[i].result.has_value()) << i;
+    if (!(*after)[i].result) continue;
+    EXPECT_EQ((*after)[i].result->response, (*before)[i].result->response);
+    EXPECT_EQ((*after)[i].result->verdicts.size(), (*before)[i].result->verdicts.size());
+  }
+  Result<int64_t> next = store_->SaveAttack("r", "p9", R"({"tree": "p9"})", Item(109), Judged(0));
+  ASSERT_OK(next);
+  EXPECT_EQ(*next, 4);
+  attacks = store_->LoadAttacks("r");
+  ASSERT_OK(attacks);
+  ASSERT_EQ(attacks->size(), 4u);
+  EXPECT_EQ(attacks->back().first, "p9");
 }
 
 TEST_P(StoreConformance, BatchesAreAddedAndReplaced) {
@@ -649,34 +819,6 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values("sqlite",
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
-
-// ---- throughput (SAFEVAL_STORE_BENCH=1 prints it; nothing is asserted about time) ----
-
-TEST_P(StoreConformance, Throughput) {
-  const char* bench = std::getenv("SAFEVAL_STORE_BENCH");
-  if (!bench || std::string(bench) != "1") GTEST_SKIP() << "SAFEVAL_STORE_BENCH=1 runs it";
-  constexpr int kItems = 100000;
-  using Clock = std::chrono::steady_clock;
-  int next = 0;
-  Store::PromptSource source = [&]() -> Result<std::optional<Prompt>> {
-    if (next == kItems) return std::optional<Prompt>();
-    return std::optional<Prompt>(Item(next++));
-  };
-  Clock::time_point start = Clock::now();
-  ASSERT_OK(store_->CreateRunStreaming(MakeRun("bench"), source, {}));
-  double create_s = std::chrono::duration<double>(Clock::now() - start).count();
-  start = Clock::now();
-  for (int first = 0; first < kItems; first += 500) {
-    std::vector<ItemResult> batch;
-    for (int i = first; i < first + 500; ++i) batch.push_back(Judged(i));
-    ASSERT_OK(store_->SaveResults("bench", batch));
-  }
-  double save_s = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf(
-      "[throughput %s] CreateRunStreaming %d prompts: %.2f s (%.0f/s); "
-      "SaveResults in batches of 500: %.2f s (%.0f results/s)\n",
-      GetParam().c_str(), kItems, create_s, kItems / create_s, save_s, kItems / save_s);
-}
 
 // ---- PostgreSQL only ----
 

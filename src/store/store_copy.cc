@@ -92,8 +92,12 @@ Status CopyRun(Store& from, Store& to, const std::string& run_id, StoreCopyStats
     SV_RETURN_IF_ERROR(to.SaveCalibration(*calibration));
     ++stats->calibrations;
   }
+  // Trees replace trees, so a second copy keeps their order and changes nothing.
   SV_ASSIGN_OR_RETURN(auto attacks, from.LoadAttacks(run_id));
-  stats->attack_trees_left += static_cast<int64_t>(attacks.size());
+  for (const auto& [seed_id, tree_json] : attacks) {
+    SV_RETURN_IF_ERROR(to.SaveAttackTree(run_id, seed_id, tree_json));
+    ++stats->attack_trees;
+  }
   // Status, finished_at and judges as the source has them (CreateRun kept the record's own).
   return to.UpdateRun(run);
 }

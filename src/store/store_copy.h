@@ -26,7 +26,7 @@ struct StoreCopyStats {
   int64_t results = 0;
   int64_t batches = 0;            // campaign batches
   int64_t calibrations = 0;       // of the copied runs' judges
-  int64_t attack_trees_left = 0;  // attacker trees not copied (Store has no way to add one alone)
+  int64_t attack_trees = 0;       // attacker trees (Store::SaveAttackTree)
   int64_t annotators = 0;         // added (without a login: `annotators reset-token NAME`)
   int64_t rounds = 0;
   int64_t labels = 0;
@@ -34,7 +34,8 @@ struct StoreCopyStats {
 };
 
 // Copies the run `run_id` of `from` into `to`: its record, planned items, results with their
-// verdicts, campaign batches, and the calibrations of its judges. NotFound for an unknown run;
+// verdicts, campaign batches, the calibrations of its judges, and its attacker trees (in their
+// order; an attack's item and result travel as any other item's). NotFound for an unknown run;
 // InvalidArgument when `to` has a different run under that id.
 Status CopyRun(Store& from, Store& to, const std::string& run_id, StoreCopyStats* stats);
 
