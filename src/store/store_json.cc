@@ -57,19 +57,6 @@ json TurnsToJson(const std::vector<Turn>& turns) {
   return out;
 }
 
-std::vector<Turn> TurnsFromJson(const json& turns) {
-  std::vector<Turn> out;
-  for (const json& t : turns) {
-    Turn turn{t.at("role").get<std::string>(), t.at("content").get<std::string>()};
-    if (auto calls = t.find("tool_calls"); calls != t.end()) {
-      turn.tool_calls = ToolCallsFromArray(*calls);
-    }
-    turn.tool_call_id = t.value("tool_call_id", std::string());
-    out.push_back(std::move(turn));
-  }
-  return out;
-}
-
 // Only what is set, so rows of prompts without expectations stay as small as before.
 json ExpectToJson(const Expectations& e) {
   json out = json::object();
@@ -77,16 +64,6 @@ json ExpectToJson(const Expectations& e) {
   if (e.no_leak) out["no_leak"] = true;
   if (e.distress) out["distress"] = true;
   return out;
-}
-
-Expectations ExpectFromJson(const json& j) {
-  Expectations e;
-  if (auto names = j.find("no_tool_call"); names != j.end()) {
-    e.no_tool_call = names->get<std::vector<std::string>>();
-  }
-  e.no_leak = j.value("no_leak", false);
-  e.distress = j.value("distress", false);
-  return e;
 }
 
 // The agent fields of a prompt (absent when empty: rows written before them still load).
@@ -97,15 +74,6 @@ void AddAgentFields(const Prompt& p, json& j) {
   if (!p.group.empty()) j["group"] = p.group;
   if (!p.pair_id.empty()) j["pair_id"] = p.pair_id;
   if (!p.expect.empty()) j["expect"] = ExpectToJson(p.expect);
-}
-
-void ReadAgentFields(const json& j, Prompt& p) {
-  p.system = j.value("system", std::string());
-  p.tools_json = j.value("tools_json", std::string());
-  p.canary = j.value("canary", std::string());
-  p.group = j.value("group", std::string());
-  p.pair_id = j.value("pair_id", std::string());
-  if (auto expect = j.find("expect"); expect != j.end()) p.expect = ExpectFromJson(*expect);
 }
 
 // Built field by field: an initializer list copies every value and costs
@@ -125,52 +93,10 @@ json PromptObject(const Prompt& p) {
   return j;
 }
 
-// Fields of `j` other than the enums and the category, which need Status-returning parsers.
-Prompt PlainPromptFields(const json& j) {
-  Prompt p;
-  p.id = j.at("id").get<std::string>();
-  p.turns = TurnsFromJson(j.at("turns"));
-  p.locale = j.at("locale").get<std::string>();
-  p.tags = j.at("tags").get<std::vector<std::string>>();
-  p.parent_id = j.at("parent_id").get<std::string>();
-  p.techniques = j.at("techniques").get<std::vector<std::string>>();
-  ReadAgentFields(j, p);
-  return p;
-}
-
-Status DecodeEnumsAndCategory(const json& j, Prompt& p) {
-  std::string intent = j.at("intent").get<std::string>();
-  std::optional<Intent> parsed_intent = ParseIntent(intent);
-  if (!parsed_intent) return Corrupt("prompt", "unknown intent '" + intent + "'");
-  p.intent = *parsed_intent;
-  if (j.contains("persona")) {
-    std::string persona = j.at("persona").get<std::string>();
-    p.persona = ParsePersona(persona);
-    if (!p.persona) return Corrupt("prompt", "unknown persona '" + persona + "'");
-  }
-  std::string category = j.at("category").get<std::string>();
-  if (category.empty()) return Status::Ok();
-  Result<CategoryPath> path = CategoryPath::Parse(category);
-  if (!path.ok()) return Corrupt("prompt", path.status().message());
-  p.category = std::move(path).value();
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<std::string> PromptToJson(const Prompt& prompt) {
   return Dump(PromptObject(prompt), "prompt '" + prompt.id + "'");
-}
-
-Result<Prompt> PromptFromJson(std::string_view text) {
-  try {
-    json j = json::parse(text);
-    Prompt p = PlainPromptFields(j);
-    SV_RETURN_IF_ERROR(DecodeEnumsAndCategory(j, p));
-    return p;
-  } catch (const json::exception& e) {
-    return Corrupt("prompt", e.what());
-  }
 }
 
 Result<std::string> ToolCallsToJson(const std::vector<ToolCall>& calls) {
