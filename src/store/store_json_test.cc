@@ -104,6 +104,25 @@ TEST(StoreJson, CorruptPromptsAreIoErrors) {
   EXPECT_NE(PromptFromJson(unknown_intent).status().message().find("'sneaky'"), std::string::npos);
 }
 
+TEST(StoreJson, FieldsOfTheWrongTypeAreCorrupt) {
+  std::string good = *PromptToJson(FullPrompt());
+  ASSERT_TRUE(PromptFromJson(good).ok());
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+  };
+  for (const std::string& text :
+       {with("\"tags\":[", "\"tags\":7,\"x\":["), with("\"role\":\"user\"", "\"role\":1"),
+        with("\"id\":", "\"idx\":"), with("\"turns\":[", "\"turns\":{\"a\":["),
+        good + "x"}) {
+    auto p = PromptFromJson(text);
+    ASSERT_FALSE(p.ok()) << text;
+    EXPECT_EQ(p.status().code(), StatusCode::kIoError) << text;
+  }
+}
+
 TEST(StoreJson, AgentFieldsRoundTrip) {
   Prompt p = AgentPrompt();
   auto back = PromptFromJson(*PromptToJson(p));
