@@ -44,60 +44,7 @@ std::vector<ToolCall> ToolCallsFromArray(const json& calls) {
   return out;
 }
 
-json TurnsToJson(const std::vector<Turn>& turns) {
-  json out = json::array();
-  for (const Turn& t : turns) {
-    json turn = json::object();
-    turn["role"] = t.role;
-    turn["content"] = t.content;
-    if (!t.tool_calls.empty()) turn["tool_calls"] = ToolCallsArray(t.tool_calls);
-    if (!t.tool_call_id.empty()) turn["tool_call_id"] = t.tool_call_id;
-    out.push_back(std::move(turn));
-  }
-  return out;
-}
-
-// Only what is set, so rows of prompts without expectations stay as small as before.
-json ExpectToJson(const Expectations& e) {
-  json out = json::object();
-  if (!e.no_tool_call.empty()) out["no_tool_call"] = e.no_tool_call;
-  if (e.no_leak) out["no_leak"] = true;
-  if (e.distress) out["distress"] = true;
-  return out;
-}
-
-// The agent fields of a prompt (absent when empty: rows written before them still load).
-void AddAgentFields(const Prompt& p, json& j) {
-  if (!p.system.empty()) j["system"] = p.system;
-  if (!p.tools_json.empty()) j["tools_json"] = p.tools_json;
-  if (!p.canary.empty()) j["canary"] = p.canary;
-  if (!p.group.empty()) j["group"] = p.group;
-  if (!p.pair_id.empty()) j["pair_id"] = p.pair_id;
-  if (!p.expect.empty()) j["expect"] = ExpectToJson(p.expect);
-}
-
-// Built field by field: an initializer list copies every value and costs
-// half as much again, which shows when CreateRun stores 100k prompts.
-json PromptObject(const Prompt& p) {
-  json j = json::object();
-  j["id"] = p.id;
-  j["turns"] = TurnsToJson(p.turns);
-  j["category"] = p.category.str();
-  j["intent"] = Name(p.intent);
-  if (p.persona) j["persona"] = Name(*p.persona);
-  j["locale"] = p.locale;
-  j["tags"] = p.tags;
-  j["parent_id"] = p.parent_id;
-  j["techniques"] = p.techniques;
-  AddAgentFields(p, j);
-  return j;
-}
-
 }  // namespace
-
-Result<std::string> PromptToJson(const Prompt& prompt) {
-  return Dump(PromptObject(prompt), "prompt '" + prompt.id + "'");
-}
 
 Result<std::string> ToolCallsToJson(const std::vector<ToolCall>& calls) {
   if (calls.empty()) return std::string();
@@ -145,13 +92,6 @@ Result<Findings> FindingsFromJson(std::string_view text) {
   }
 }
 
-Result<std::string> EvidenceToJson(const std::vector<Evidence>& evidence) {
-  json out = json::array();
-  for (const Evidence& e : evidence) {
-    out.push_back({{"start", e.start}, {"end", e.end}, {"cue", e.cue}});
-  }
-  return Dump(out, "evidence");
-}
 
 Result<std::vector<Evidence>> EvidenceFromJson(std::string_view text) {
   try {
