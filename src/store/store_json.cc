@@ -93,19 +93,6 @@ Result<Findings> FindingsFromJson(std::string_view text) {
 }
 
 
-Result<std::vector<Evidence>> EvidenceFromJson(std::string_view text) {
-  try {
-    std::vector<Evidence> out;
-    for (const json& e : json::parse(text)) {
-      out.push_back(
-          {e.at("start").get<size_t>(), e.at("end").get<size_t>(), e.at("cue").get<std::string>()});
-    }
-    return out;
-  } catch (const json::exception& e) {
-    return Corrupt("evidence", e.what());
-  }
-}
-
 Result<std::string> StringsToJson(const std::vector<std::string>& strings) {
   return Dump(json(strings), "string list");
 }

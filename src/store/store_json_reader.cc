@@ -1,7 +1,7 @@
-// PromptFromJson (store_json.h): a stored prompt decoded with simdjson's DOM parser (its
+// PromptFromJson and EvidenceFromJson (store_json.h), decoded with simdjson's DOM parser (its
 // runtime-dispatched kernels; the on-demand API would be built for the baseline CPU only).
-// Every pending item of a run is read back through here before it is sent, so it is on the
-// executor's hot path; a DOM parse (nlohmann) cost about a tenth of a run's CPU.
+// Every pending item of a run is read back through here before it is sent, and every item and
+// verdict again for the report; nlohmann's parser cost about a tenth of a run's CPU.
 #include <simdjson.h>
 
 #include <optional>
@@ -16,12 +16,23 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-Status Corrupt(const std::string& why) {
-  return Status::IoError("corrupt prompt JSON in the store: " + why);
+Status Corrupt(const std::string& why, std::string_view what = "prompt") {
+  return Status::IoError("corrupt " + std::string(what) + " JSON in the store: " + why);
 }
 
-Status Corrupt(simdjson::error_code error, std::string_view where) {
-  return Corrupt(std::string(where) + ": " + simdjson::error_message(error));
+Status Corrupt(simdjson::error_code error, std::string_view where, std::string_view what = "prompt") {
+  return Corrupt(std::string(where) + ": " + simdjson::error_message(error), what);
+}
+
+// Parses `text` with this thread's parser; the element lives until the next Parse here.
+simdjson::simdjson_result<dom::element> Parse(std::string_view text) {
+  // One parser and one padded buffer per thread, reused: simdjson reads up to
+  // SIMDJSON_PADDING bytes past the text.
+  thread_local dom::parser parser;
+  thread_local std::string buffer;
+  buffer.assign(text);
+  buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  return parser.parse(buffer.data(), buffer.size(), /*realloc_if_needed=*/false);
 }
 
 // Reads a value of the expected type into `out`, or names the field in the error.
@@ -200,19 +211,28 @@ Status ReadPrompt(dom::element doc, Prompt& p) {
 }  // namespace
 
 Result<Prompt> PromptFromJson(std::string_view text) {
-  // One parser and one padded buffer per thread, reused: simdjson reads up to
-  // SIMDJSON_PADDING bytes past the text.
-  thread_local dom::parser parser;
-  thread_local std::string buffer;
-  buffer.assign(text);
-  buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
   dom::element doc;
-  if (auto error = parser.parse(buffer.data(), buffer.size(), /*realloc_if_needed=*/false).get(doc)) {
-    return Corrupt(error, "prompt");
-  }
+  if (auto error = Parse(text).get(doc)) return Corrupt(error, "prompt");
   Prompt p;
   SV_RETURN_IF_ERROR(ReadPrompt(doc, p));
   return p;
+}
+
+Result<std::vector<Evidence>> EvidenceFromJson(std::string_view text) {
+  constexpr std::string_view kWhat = "evidence";
+  dom::array spans;
+  if (auto error = Parse(text).get(spans)) return Corrupt(error, "evidence", kWhat);
+  std::vector<Evidence> out;
+  out.reserve(spans.size());
+  for (dom::element span : spans) {
+    uint64_t start = 0, end = 0;
+    std::string_view cue;
+    if (auto error = span["start"].get(start)) return Corrupt(error, "start", kWhat);
+    if (auto error = span["end"].get(end)) return Corrupt(error, "end", kWhat);
+    if (auto error = span["cue"].get(cue)) return Corrupt(error, "cue", kWhat);
+    out.push_back({static_cast<size_t>(start), static_cast<size_t>(end), std::string(cue)});
+  }
+  return out;
 }
 
 }  // namespace safeval::store_internal
