@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config ccache
   nlohmann-json3-dev libyaml-cpp-dev libcurl4-openssl-dev libcpp-httplib-dev libsqlite3-dev
   libcli11-dev libfmt-dev libspdlog-dev libvectorscan-dev libre2-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libxxhash-dev libutf8proc-dev libssl-dev libpqxx-dev libpq-dev
+  libbenchmark-dev libxxhash-dev libutf8proc-dev libssl-dev libpqxx-dev libpq-dev libsimdjson-dev
 )
 
 missing=()

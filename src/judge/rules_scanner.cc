@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <future>
 #include <tuple>
 
 namespace safeval {
@@ -171,19 +172,31 @@ void MergeOverlaps(std::vector<PatternMatch>& raw, std::vector<PatternMatch>& me
 
 struct RulesScanner::Impl {
   const PatternSet* set = nullptr;
+  // The whole-set database being compiled on another thread (Create); Ready() takes it.
+  std::future<Result<DatabasePtr>> compiling;
+  Status compile_status;
   DatabasePtr all;                  // every pattern, no start offsets
   std::vector<SinglePattern> each;  // per pattern, with start offsets
   ScratchPtr scratch;               // large enough for every database above
   std::vector<EndRange> ends;       // per pattern, from the first pass
   std::vector<PatternMatch> raw;    // second-pass matches before merging (reused)
 
-  Status AllocateScratch(const std::string& origin) {
+  // Waits for the whole-set database once and allocates the scratch space for it.
+  const Status& Ready() {
+    if (!compiling.valid()) return compile_status;
+    Result<DatabasePtr> db = compiling.get();
+    if (!db.ok()) {
+      compile_status = db.status();
+      return compile_status;
+    }
+    all = std::move(db).value();
     hs_scratch_t* space = nullptr;
     bool ok = hs_alloc_scratch(all.get(), &space) == HS_SUCCESS;
     scratch.reset(space);
-    if (!ok) return Status::Internal(origin + ": vectorscan could not allocate scratch space");
-    return Status::Ok();
+    if (!ok) compile_status = Status::Internal(origin + ": vectorscan could not allocate scratch space");
+    return compile_status;
   }
+  std::string origin;
 
   // The pattern's start-offset database, compiled on first use, with the scratch grown to fit.
   bool EnsureCompiled(size_t i) {
@@ -212,20 +225,26 @@ Result<std::unique_ptr<RulesScanner>> RulesScanner::Create(const PatternSet& set
                                                            const std::string& origin) {
   auto impl = std::make_unique<Impl>();
   impl->set = &set;
-  SV_ASSIGN_OR_RETURN(impl->all, CompileAll(set, origin));
+  impl->origin = origin;
+  // Every pattern is checked here, so a bad one fails Create with its line; the whole-set
+  // database then compiles on another thread while the caller goes on (reading the dataset,
+  // say), and the first Scan waits for it.
   for (size_t i = 0; i < set.patterns.size(); ++i) {
     SV_ASSIGN_OR_RETURN(SinglePattern single, InspectOne(set, i, origin));
     impl->each.push_back(std::move(single));
   }
-  SV_RETURN_IF_ERROR(impl->AllocateScratch(origin));
+  impl->compiling = std::async(std::launch::async, [&set, origin] { return CompileAll(set, origin); });
   impl->ends.resize(set.patterns.size());
   return std::unique_ptr<RulesScanner>(new RulesScanner(std::move(impl)));
 }
+
+Status RulesScanner::WaitReady() { return impl_->Ready(); }
 
 bool RulesScanner::Scan(std::string_view text, std::vector<PatternMatch>& matches) {
   Impl& s = *impl_;
   matches.clear();
   s.raw.clear();
+  if (!s.Ready().ok()) return false;
   // hs_scan takes an unsigned length; a response past 4 GiB is judged on its start.
   text = text.substr(0, std::min<size_t>(text.size(), UINT_MAX));
   std::fill(s.ends.begin(), s.ends.end(), EndRange{});

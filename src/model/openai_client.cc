@@ -9,6 +9,7 @@
 #include "model/curl_runner.h"
 #include "model/http_options.h"
 #include "model/json_reply.h"
+#include "model/openai_plain_reply.h"
 #include "model/tool_wire.h"
 
 namespace safeval {
@@ -100,6 +101,7 @@ Result<std::string> MessageText(const json& message, bool calls_tools) {
 }
 
 Result<DecodedReply> DecodeChatReply(std::string_view body) {
+  if (std::optional<DecodedReply> plain = DecodePlainChatReply(body)) return std::move(*plain);
   try {
     SV_ASSIGN_OR_RETURN(json doc, ParseReplyJson(body));  // see json_reply.h
     if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object");

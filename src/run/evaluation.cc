@@ -14,6 +14,7 @@
 #include "run/client_factory.h"
 #include "run/executor.h"
 #include "run/judge_factory.h"
+#include "run/prefetched_prompts.h"
 #include "run/progress.h"
 #include "run/response_cache.h"
 #include "run/suite.h"
@@ -178,14 +179,17 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
 // problems reported at once) and nothing is written unless all are valid.
 Status CreateRunFromDatasets(Store& store, RunRecord& run, const Inputs& in) {
   DatasetStream stream(in.suite.datasets, in.taxonomy);
-  Store::PromptSource next = [&]() -> Result<std::optional<Prompt>> {
+  // The dataset is read and checked on another thread while this one writes the items.
+  PrefetchedPrompts prompts([&]() -> Result<std::optional<Prompt>> {
     std::optional<Prompt> prompt = stream.Next();
     if (prompt) return prompt;
     if (!stream.problems().empty()) return Status::InvalidArgument(FormatProblems(stream.problems()));
     if (stream.count() == 0) return Status::InvalidArgument(in.suite.path + ": the datasets hold no prompts");
     return std::optional<Prompt>();
-  };
-  return store.CreateRunStreaming(run, next, [&] { return stream.content_hash(); });
+  });
+  // The hash is read after the last prompt, when the reading thread is done with the stream.
+  return store.CreateRunStreaming(
+      run, [&] { return prompts.Next(); }, [&] { return stream.content_hash(); });
 }
 
 // The inputs, judges and clients of the suite's selected targets: everything checked (every key

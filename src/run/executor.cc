@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "judge/expectation_checks.h"
+#include "model/threaded_client.h"
 #include "run/media_files.h"
 #include "run/response_cache.h"
 
@@ -308,7 +309,8 @@ Result<ExecutionStats> ExecuteItems(const std::string& run_id, ItemSource& sourc
     finish_item(std::move(planned), std::move(result));
   };
 
-  Status run_status = client.Run(hooks);
+  ThreadedClient threaded(client, options.client_prefetch);
+  Status run_status = options.client_prefetch > 0 ? threaded.Run(hooks) : client.Run(hooks);
   writer.Flush();
   stats.elapsed_ms = clock.NowMs() - started_ms;
   if (progress) progress->OnFinish(stats);

@@ -66,6 +66,10 @@ struct ExecuteOptions {
   // The run's policy, for its forbidden_tools in the findings (judge/expectation_checks.h).
   // May be null: then only the items' own expectations forbid tool calls. Borrowed.
   const Policy* policy = nullptr;
+  // > 0: the client runs on a thread of its own (model/threaded_client.h) with this many
+  // requests taken ahead, while this thread reads the plan, judges and saves; 0: the client
+  // runs on the calling thread. Either way every hook and callback runs on the calling thread.
+  int client_prefetch = 0;
 };
 
 // Executes `pending` (items of run `run_id`) and saves their results.

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "store/sqlite_db.h"
@@ -84,6 +86,10 @@ class SqliteStore final : public Store {
   Status InsertItem(SqliteStatement& insert, const std::string& run_id, int64_t index,
                     const Prompt& prompt);
   Status AttachVerdicts(const std::string& run_id, std::vector<StoredItem>& items);
+  // The indexes of `results` whose items have a stored result already (nullopt: not looked up,
+  // assume any may).
+  Result<std::optional<std::unordered_set<int64_t>>> ResultsAmong(const std::string& run_id,
+                                                   const std::vector<ItemResult>& results);
   // Names the store in an error found in a row's content (bad JSON, unknown enum name).
   Status Corrupt(const Status& status, const std::string& run_id, int64_t index) const;
 

@@ -1,6 +1,8 @@
 // The item-level operations of SqliteStore: saving results and verdicts, and
 // reading items back (all of them, or the pending ones).
+#include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "store/sqlite_store.h"
 #include "store/store_json.h"
@@ -53,12 +55,15 @@ struct ResultWriter {
     return stmt.Bind(1, run_id).Bind(2, index).Run();
   }
 
-  Status Write(const std::string& run_id, const ItemResult& result) {
+  // `replaces`: the item has a result already (its verdicts go with it).
+  Status Write(const std::string& run_id, const ItemResult& result, bool replaces) {
     SV_RETURN_IF_ERROR(CheckJudgesUnique(result));
     // The foreign key would cascade this delete; doing it explicitly keeps the
     // replacement correct even for a connection opened without foreign_keys=ON.
-    SV_RETURN_IF_ERROR(Delete(delete_verdicts, run_id, result.index));
-    SV_RETURN_IF_ERROR(Delete(delete_result, run_id, result.index));
+    if (replaces) {
+      SV_RETURN_IF_ERROR(Delete(delete_verdicts, run_id, result.index));
+      SV_RETURN_IF_ERROR(Delete(delete_result, run_id, result.index));
+    }
     insert_result.Reset();
     insert_result.Bind(1, run_id);
     SV_RETURN_IF_ERROR(BindResult(insert_result, result));
@@ -104,15 +109,44 @@ Status SqliteStore::DoSaveResults(const std::string& run_id,
   SV_RETURN_IF_ERROR(RequireRun(run_id));
   SV_ASSIGN_OR_RETURN(int64_t count, ItemCount(run_id));
   SV_ASSIGN_OR_RETURN(ResultWriter writer, ResultWriter::Prepare(*db_));
+  SV_ASSIGN_OR_RETURN(std::optional<std::unordered_set<int64_t>> existing,
+                      ResultsAmong(run_id, results));
   for (const ItemResult& result : results) {
     if (result.index < 0 || result.index >= count) {
       return Status::InvalidArgument("item index " + std::to_string(result.index) +
                                      " is out of range: run '" + run_id + "' in " + db_->path() +
                                      " has " + std::to_string(count) + " items");
     }
-    SV_RETURN_IF_ERROR(writer.Write(run_id, result));
+    // An index twice in one batch: the second replaces the first.
+    bool replaces = !existing || !existing->insert(result.index).second;
+    SV_RETURN_IF_ERROR(writer.Write(run_id, result, replaces));
   }
   return tx.Commit();
+}
+
+// The indexes among `results` that have a result already, found with one range query (a fresh
+// run's batch finds none, and its items skip the two deletes a replacement needs); nullopt for
+// a batch spread thin over the run, whose range would read many other items' rows.
+Result<std::optional<std::unordered_set<int64_t>>> SqliteStore::ResultsAmong(
+    const std::string& run_id, const std::vector<ItemResult>& results) {
+  std::unordered_set<int64_t> found;
+  if (results.empty()) return std::optional(std::move(found));
+  auto [low, high] = std::minmax_element(
+      results.begin(), results.end(),
+      [](const ItemResult& a, const ItemResult& b) { return a.index < b.index; });
+  if (high->index - low->index >= 4 * static_cast<int64_t>(results.size()) + 64) {
+    return std::optional<std::unordered_set<int64_t>>();
+  }
+  SV_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      db_->Prepare("SELECT idx FROM results WHERE run_id = ? AND idx BETWEEN ? AND ?"));
+  stmt.Bind(1, run_id).Bind(2, low->index).Bind(3, high->index);
+  for (;;) {
+    SV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    found.insert(stmt.ColumnInt(0));
+  }
+  return std::optional(std::move(found));
 }
 
 Result<std::vector<StoredItem>> SqliteStore::DoLoadItems(const std::string& run_id,
@@ -201,7 +235,7 @@ Result<int64_t> SqliteStore::SaveAttack(const std::string& run_id, const std::st
     SV_RETURN_IF_ERROR(InsertItem(insert, run_id, index, item));
     result.index = index;
     SV_ASSIGN_OR_RETURN(ResultWriter writer, ResultWriter::Prepare(*db_));
-    SV_RETURN_IF_ERROR(writer.Write(run_id, result));
+    SV_RETURN_IF_ERROR(writer.Write(run_id, result, /*replaces=*/false));  // a new item
     SV_ASSIGN_OR_RETURN(
         SqliteStatement attack,
         db_->Prepare("INSERT INTO attacks (run_id, seed_id, pos, item_idx, tree_json) VALUES "

@@ -479,6 +479,37 @@ TEST(SqliteStore, ManyItemsInOneRun) {
   EXPECT_FALSE((*items)[4999].result.has_value());
 }
 
+// SaveResults looks up which items of a batch have a result with one range query, or, for a
+// batch spread thin over the run, assumes any may: both ways a second result replaces the first
+// and its verdicts, and a fresh item gets exactly its own.
+TEST(SqliteStore, ReplacingWorksForContiguousAndScatteredBatches) {
+  auto store = Open(":memory:");
+  std::vector<Prompt> prompts;
+  for (int i = 0; i < 1000; ++i) {
+    prompts.push_back(MakePrompt("p" + std::to_string(i), "Question " + std::to_string(i),
+                                 *CategoryPath::Parse("ncr"), Intent::kHarmful));
+  }
+  ASSERT_OK(store->CreateRun(MakeRun("r"), prompts));
+  ASSERT_OK(store->SaveResults("r", {Failed(0, Outcome::kModelError), Judged(1, RichVerdicts()),
+                                     Judged(999, RichVerdicts())}));
+  ItemResult replaced = Judged(1, {MakeVerdict("gpt-judge", ResponseClass::kHelpful)});
+  replaced.response = "contiguous";
+  ASSERT_OK(store->SaveResults("r", {Judged(0, RichVerdicts()), replaced, Judged(2, RichVerdicts())}));
+  ItemResult scattered = Judged(999, {MakeVerdict("gpt-judge", ResponseClass::kDeflects)});
+  scattered.response = "scattered";
+  ASSERT_OK(store->SaveResults("r", {Judged(500, RichVerdicts()), scattered, Judged(3, {})}));
+  auto items = store->LoadItems("r");
+  ASSERT_OK(items);
+  ExpectSameResult(*(*items)[1].result, replaced);
+  ExpectSameResult(*(*items)[999].result, scattered);
+  ASSERT_TRUE((*items)[0].result.has_value());
+  EXPECT_EQ((*items)[0].result->outcome, Outcome::kJudged);
+  EXPECT_EQ((*items)[0].result->verdicts.size(), 2u);
+  EXPECT_EQ((*items)[500].result->verdicts.size(), 2u);
+  EXPECT_TRUE((*items)[3].result->verdicts.empty());
+  EXPECT_FALSE((*items)[4].result.has_value());
+}
+
 TEST(SqliteStore, BadPathsAreErrors) {
   EXPECT_EQ(OpenSqliteStore("").status().code(), StatusCode::kInvalidArgument);
   testing::TempDir dir;

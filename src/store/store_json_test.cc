@@ -104,6 +104,25 @@ TEST(StoreJson, CorruptPromptsAreIoErrors) {
   EXPECT_NE(PromptFromJson(unknown_intent).status().message().find("'sneaky'"), std::string::npos);
 }
 
+TEST(StoreJson, FieldsOfTheWrongTypeAreCorrupt) {
+  std::string good = *PromptToJson(FullPrompt());
+  ASSERT_TRUE(PromptFromJson(good).ok());
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+  };
+  for (const std::string& text :
+       {with("\"tags\":[", "\"tags\":7,\"x\":["), with("\"role\":\"user\"", "\"role\":1"),
+        with("\"id\":", "\"idx\":"), with("\"turns\":[", "\"turns\":{\"a\":["),
+        good + "x"}) {
+    auto p = PromptFromJson(text);
+    ASSERT_FALSE(p.ok()) << text;
+    EXPECT_EQ(p.status().code(), StatusCode::kIoError) << text;
+  }
+}
+
 TEST(StoreJson, AgentFieldsRoundTrip) {
   Prompt p = AgentPrompt();
   auto back = PromptFromJson(*PromptToJson(p));
@@ -175,6 +194,19 @@ TEST(StoreJson, EvidenceRoundTrips) {
   EXPECT_EQ(*back, evidence);
   EXPECT_TRUE(EvidenceFromJson(*EvidenceToJson({}))->empty());
   EXPECT_FALSE(EvidenceFromJson("[{\"start\": 1}]").ok());
+  // Cues with characters JSON must escape come back exactly; bad values are corrupt rows.
+  std::vector<Evidence> odd = {{3, 9, "quote \" back\\slash \n\t\x01 \xc3\xa9"}};
+  auto odd_back = EvidenceFromJson(*EvidenceToJson(odd));
+  ASSERT_TRUE(odd_back.ok()) << odd_back.status().ToString();
+  EXPECT_EQ(*odd_back, odd);
+  for (const char* bad : {"", "{}", "[1]", R"([{"start":-1,"end":2,"cue":"x"}])",
+                          R"([{"start":1,"end":2,"cue":3}])"}) {
+    auto parsed = EvidenceFromJson(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().message().rfind("corrupt evidence JSON in the store: ", 0), 0u)
+        << parsed.status().message();
+  }
+  EXPECT_EQ(EvidenceToJson({{1, 2, "bad \xff byte"}}).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(StoreJson, StringsRoundTrip) {
