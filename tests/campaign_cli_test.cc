@@ -6,7 +6,9 @@
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "store/store.h"
 #include "testing/mock_openai_server.h"
@@ -26,6 +28,7 @@ class CampaignCliTest : public ::testing::Test {
       : server_([this](const std::string& body, int) {
           std::string text = nlohmann::json::parse(body)["messages"].back()["content"];
           ++requests_;
+          if (int ms = delay_ms_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
           if (failing_.load() && text.find("7") != std::string::npos) {
             return MockReply{500, R"({"error": "overloaded"})", {}, 0};
           }
@@ -61,6 +64,7 @@ class CampaignCliTest : public ::testing::Test {
   TempDir dir_;
   std::atomic<int> requests_{0};
   std::atomic<bool> failing_{false};
+  std::atomic<int> delay_ms_{0};
   MockOpenAiServer server_;
 };
 
@@ -95,6 +99,23 @@ TEST_F(CampaignCliTest, AStopRuleSkipsTheRestAndRunsShowTellsTheStory) {
   // Three batches: 25, 25 and the 10 that fit the budget, each over every cell.
   EXPECT_NE(show.out.find("stratified        25"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("stratified        60"), std::string::npos) << show.out;
+}
+
+// A spending rule on an `all` campaign is checked as batches are planned, against the results
+// committed so far (at least every second), and every request taken from the plan is sent: the
+// client must not take thousands ahead (as it does on its own thread when nothing can stop the
+// run early), or a budget would be overrun by that many. A model answering in 10 ms, 8 at a
+// time, gives ~800 answers a second: the budget (20 answers) is seen spent after the first
+// commit, and the plan's look-ahead (a few hundred items) bounds what is sent after it.
+TEST_F(CampaignCliTest, ATokenBudgetOnAnAllCampaignStopsWithinTheLookAhead) {
+  WriteDataset(dir_, 3000);
+  delay_ms_ = 10;
+  std::string suite =
+      Suite("campaign: {strategy: all, batch_size: 10, stop: {max_tokens: 300}}\n");
+  ProcessResult r = Safeval({"run", suite});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("Campaign stopped: max_tokens 300 reached"), std::string::npos) << r.err;
+  EXPECT_LT(requests_.load(), 2000) << "requests sent past a budget of ~20 requests";
 }
 
 TEST_F(CampaignCliTest, ASecondRunIsAnsweredFromTheCacheUnlessNoCache) {

@@ -231,7 +231,12 @@ Result<CampaignOutcome> RunCampaign(const std::string& run_id, ModelClient& clie
   CampaignProgress combined(progress, clock, to_do);
   ExecuteOptions exec;
   exec.commit_batch = kCommitBatch;
-  exec.client_prefetch = kClientPrefetch;
+  // Requests taken ahead are sent whatever happens, so when a spending or precision rule may
+  // stop an `all` campaign between batches the client stays on this thread, where it takes a
+  // request only when it can send it: the overshoot stays what it was (a look-ahead window).
+  const CampaignConfig& c = options.campaign;
+  bool soft_stop = c.max_tokens > 0 || c.max_cost_usd.has_value() || c.ci_half_width.has_value();
+  exec.client_prefetch = c.strategy == "all" && soft_stop ? 0 : kClientPrefetch;
   exec.cache_namespace = options.cache_namespace;
   exec.read_cache = options.read_cache;
   exec.media_dir = options.media_dir;
