@@ -242,6 +242,27 @@ TEST_P(StoreConformance, NonUtf8PromptIsRejectedAndNothingWritten) {
   EXPECT_EQ(store_->GetRun("r").status().code(), StatusCode::kNotFound);
 }
 
+// A window of pending items may lie beyond long runs of answered ones (a resumed run): the
+// store reads past them, window after window, and returns exactly the pending items in order.
+TEST_P(StoreConformance, PendingWindowsReachPastLongRunsOfAnsweredItems) {
+  ASSERT_OK(store_->CreateRun(MakeRun("r"), Items(2000)));
+  std::vector<ItemResult> answered;
+  for (int64_t i = 0; i < 2000; ++i) {
+    if (i == 3 || i == 1500 || i == 1501 || i == 1999) continue;
+    answered.push_back(i == 1700 ? Failed(i) : Judged(i));
+  }
+  ASSERT_OK(store_->SaveResults("r", answered));
+  EXPECT_EQ(Indexes(*store_->PendingItemsAfter("r", -1, 2)), (std::vector<int64_t>{3, 1500}));
+  EXPECT_EQ(Indexes(*store_->PendingItemsAfter("r", 3, 10)),
+            (std::vector<int64_t>{1500, 1501, 1700, 1999}));
+  EXPECT_EQ(Indexes(*store_->PendingItemsAfter("r", 1501, 1)), (std::vector<int64_t>{1700}));
+  Result<std::vector<StoredItem>> tail = store_->PendingItemsAfter("r", 1700, 5);
+  ASSERT_OK(tail);
+  ASSERT_EQ(Indexes(*tail), (std::vector<int64_t>{1999}));
+  EXPECT_EQ((*tail)[0].prompt.id, "p1999");
+  EXPECT_EQ(Indexes(*store_->PendingItems("r")), (std::vector<int64_t>{3, 1500, 1501, 1700, 1999}));
+}
+
 TEST_P(StoreConformance, PendingWindowsAndItemsAt) {
   ASSERT_OK(store_->CreateRun(MakeRun("r"), Items(10)));
   ItemResult skipped = Judged(5);
