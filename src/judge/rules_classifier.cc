@@ -27,18 +27,25 @@ RulesClassifier::~RulesClassifier() = default;
 
 Result<std::unique_ptr<RulesClassifier>> RulesClassifier::Create(std::string_view patterns_yaml,
                                                                  const std::string& origin) {
+  return Make(patterns_yaml, origin, RulesScanner::Compile::kNow);
+}
+
+// The built-in set compiles as a whole (its tests compile it), so it compiles in the background.
+Result<std::unique_ptr<RulesClassifier>> RulesClassifier::CreateBuiltin() {
+  std::optional<std::string_view> yaml = EmbeddedFile(kBuiltinPath);
+  if (!yaml) return Status::Internal(std::string("built-in ") + kBuiltinPath + " is not embedded");
+  return Make(*yaml, std::string("builtin:") + kBuiltinPath, RulesScanner::Compile::kInBackground);
+}
+
+Result<std::unique_ptr<RulesClassifier>> RulesClassifier::Make(std::string_view patterns_yaml,
+                                                               const std::string& origin,
+                                                               RulesScanner::Compile when) {
   if (hs_valid_platform() != HS_SUCCESS)
     return Status::Internal("vectorscan cannot run on this CPU (it needs SSE4.2)");
   auto impl = std::make_unique<Impl>();
   SV_ASSIGN_OR_RETURN(impl->set, ParsePatternSet(patterns_yaml, origin));
-  SV_ASSIGN_OR_RETURN(impl->scanner, RulesScanner::Create(impl->set, origin));
+  SV_ASSIGN_OR_RETURN(impl->scanner, RulesScanner::Create(impl->set, origin, when));
   return std::unique_ptr<RulesClassifier>(new RulesClassifier(std::move(impl)));
-}
-
-Result<std::unique_ptr<RulesClassifier>> RulesClassifier::CreateBuiltin() {
-  std::optional<std::string_view> yaml = EmbeddedFile(kBuiltinPath);
-  if (!yaml) return Status::Internal(std::string("built-in ") + kBuiltinPath + " is not embedded");
-  return Create(*yaml, std::string("builtin:") + kBuiltinPath);
 }
 
 int RulesClassifier::version() const { return impl_->set.version; }

@@ -20,6 +20,7 @@
 #include "core/intent.h"
 #include "core/status.h"
 #include "judge/rules_decision.h"
+#include "judge/rules_scanner.h"
 #include "judge/text_normalizer.h"
 
 namespace safeval {
@@ -57,6 +58,9 @@ class RulesClassifier {
  private:
   struct Impl;
   explicit RulesClassifier(std::unique_ptr<Impl> impl);
+  static Result<std::unique_ptr<RulesClassifier>> Make(std::string_view patterns_yaml,
+                                                       const std::string& origin,
+                                                       RulesScanner::Compile when);
   std::unique_ptr<Impl> impl_;
 };
 

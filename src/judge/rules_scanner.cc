@@ -172,31 +172,34 @@ void MergeOverlaps(std::vector<PatternMatch>& raw, std::vector<PatternMatch>& me
 
 struct RulesScanner::Impl {
   const PatternSet* set = nullptr;
-  // The whole-set database being compiled on another thread (Create); Ready() takes it.
+  std::string origin;
+  // The whole-set database while it compiles on another thread (Compile::kInBackground);
+  // Ready() takes it.
   std::future<Result<DatabasePtr>> compiling;
-  Status compile_status;
+  Status compile_status;            // of the background compile, once taken
   DatabasePtr all;                  // every pattern, no start offsets
   std::vector<SinglePattern> each;  // per pattern, with start offsets
   ScratchPtr scratch;               // large enough for every database above
   std::vector<EndRange> ends;       // per pattern, from the first pass
   std::vector<PatternMatch> raw;    // second-pass matches before merging (reused)
 
-  // Waits for the whole-set database once and allocates the scratch space for it.
-  const Status& Ready() {
-    if (!compiling.valid()) return compile_status;
-    Result<DatabasePtr> db = compiling.get();
-    if (!db.ok()) {
-      compile_status = db.status();
-      return compile_status;
-    }
-    all = std::move(db).value();
+  // Keeps the whole-set database and allocates the scratch space for it.
+  Status Adopt(DatabasePtr db) {
+    all = std::move(db);
     hs_scratch_t* space = nullptr;
     bool ok = hs_alloc_scratch(all.get(), &space) == HS_SUCCESS;
     scratch.reset(space);
-    if (!ok) compile_status = Status::Internal(origin + ": vectorscan could not allocate scratch space");
+    if (!ok) return Status::Internal(origin + ": vectorscan could not allocate scratch space");
+    return Status::Ok();
+  }
+
+  // Waits for a background compile once; Ok at once for a set compiled in Create.
+  const Status& Ready() {
+    if (!compiling.valid()) return compile_status;
+    Result<DatabasePtr> db = compiling.get();
+    compile_status = db.ok() ? Adopt(std::move(db).value()) : db.status();
     return compile_status;
   }
-  std::string origin;
 
   // The pattern's start-offset database, compiled on first use, with the scratch grown to fit.
   bool EnsureCompiled(size_t i) {
@@ -222,23 +225,25 @@ RulesScanner::RulesScanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 RulesScanner::~RulesScanner() = default;
 
 Result<std::unique_ptr<RulesScanner>> RulesScanner::Create(const PatternSet& set,
-                                                           const std::string& origin) {
+                                                           const std::string& origin,
+                                                           Compile when) {
   auto impl = std::make_unique<Impl>();
   impl->set = &set;
   impl->origin = origin;
-  // Every pattern is checked here, so a bad one fails Create with its line; the whole-set
-  // database then compiles on another thread while the caller goes on (reading the dataset,
-  // say), and the first Scan waits for it.
   for (size_t i = 0; i < set.patterns.size(); ++i) {
     SV_ASSIGN_OR_RETURN(SinglePattern single, InspectOne(set, i, origin));
     impl->each.push_back(std::move(single));
   }
-  impl->compiling = std::async(std::launch::async, [&set, origin] { return CompileAll(set, origin); });
+  if (when == Compile::kInBackground) {
+    impl->compiling =
+        std::async(std::launch::async, [&set, origin] { return CompileAll(set, origin); });
+  } else {
+    SV_ASSIGN_OR_RETURN(DatabasePtr all, CompileAll(set, origin));
+    SV_RETURN_IF_ERROR(impl->Adopt(std::move(all)));
+  }
   impl->ends.resize(set.patterns.size());
   return std::unique_ptr<RulesScanner>(new RulesScanner(std::move(impl)));
 }
-
-Status RulesScanner::WaitReady() { return impl_->Ready(); }
 
 bool RulesScanner::Scan(std::string_view text, std::vector<PatternMatch>& matches) {
   Impl& s = *impl_;

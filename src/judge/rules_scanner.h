@@ -11,9 +11,11 @@
 // result equals one scan of the whole set with start offsets.
 //
 // Cost: compiling the whole set takes about 0.2 s of CPU for the built-in set, so build a
-// scanner once and reuse it. Create checks each pattern (fast) and compiles the whole set on
-// another thread; the first Scan (or WaitReady) waits for it, so the compile overlaps whatever
-// the caller does in between.
+// scanner once and reuse it. Compile::kInBackground checks each pattern in Create (fast) and
+// compiles the whole set on another thread, which the first Scan waits for, so the compile
+// overlaps whatever the caller does in between; only for sets known to compile as a whole
+// (the built-in one, which its tests compile), since a failure there would only make every
+// Scan fail.
 //
 // Thread-safety: NOT thread-safe; Scan uses the scanner's one scratch space.
 #pragma once
@@ -31,16 +33,15 @@ namespace safeval {
 
 class RulesScanner {
  public:
+  enum class Compile { kNow, kInBackground };
   // Compiles `set` (borrowed: it must outlive the scanner, and PatternMatch::spec
   // points into it). Fails with InvalidArgument "<origin>:<line>: pattern '<id>':
   // vectorscan: <message>" when a regex does not compile (with or without start
-  // offsets).
+  // offsets), with InvalidArgument "<origin>: vectorscan: <message>" when the patterns
+  // fail together (kNow), and with Internal when scratch space cannot be allocated (kNow).
   static Result<std::unique_ptr<RulesScanner>> Create(const PatternSet& set,
-                                                      const std::string& origin);
-  // Waits for the whole-set compile. Not Ok only when patterns that each compile fail
-  // together (vectorscan's limits: InvalidArgument "<origin>: vectorscan: <message>") or
-  // scratch space cannot be allocated (Internal); then every Scan fails.
-  Status WaitReady();
+                                                      const std::string& origin,
+                                                      Compile when = Compile::kNow);
   ~RulesScanner();
   RulesScanner(const RulesScanner&) = delete;
   RulesScanner& operator=(const RulesScanner&) = delete;

@@ -98,8 +98,9 @@ std::string Generate(std::mt19937& rng, const std::vector<std::string>& pieces) 
   return NormalizeForMatching(text).text();
 }
 
-void ExpectAgreement(const PatternSet& set, const std::vector<std::string>& pieces, int rounds) {
-  Result<std::unique_ptr<RulesScanner>> scanner = RulesScanner::Create(set, "test");
+void ExpectAgreement(const PatternSet& set, const std::vector<std::string>& pieces, int rounds,
+                     RulesScanner::Compile when = RulesScanner::Compile::kNow) {
+  Result<std::unique_ptr<RulesScanner>> scanner = RulesScanner::Create(set, "test", when);
   ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
   ReferenceScanner reference(set);
   std::mt19937 rng(2026);
@@ -147,7 +148,7 @@ TEST(RulesScanner, BuiltinSetAgreesWithASinglePassScan) {
                    "more filler",
                    "x",
                    "."},
-                  400);
+                  400, RulesScanner::Compile::kInBackground);  // as the built-in classifier does
 }
 
 // Bounded patterns with assertions at both ends: the windows the second pass cuts
