@@ -11,50 +11,10 @@
 #include "store/postgres_store.h"
 #include "store/work_queue.h"
 #include "testing/pg_test_server.h"
+#include "testing/store_test_data.h"
 
 namespace safeval::store_internal {
 namespace {
-
-RunRecord MakeRun(const std::string& id) {
-  RunRecord run;
-  run.id = id;
-  run.suite_name = "suite";
-  run.suite_path = "/tmp/suite.yaml";
-  run.target_name = "mock";
-  run.target_identity = "openai:mock";
-  run.config_json = "{}";
-  run.config_hash = "0123";
-  run.dataset_hash = "4567";
-  run.judges = {"rules@1"};
-  run.started_at = "2026-11-28T03:10:00Z";
-  run.status = "running";
-  run.output_dir = "/tmp/out/" + id;
-  return run;
-}
-
-std::vector<Prompt> Prompts(int n) {
-  std::vector<Prompt> prompts;
-  for (int i = 0; i < n; ++i) {
-    prompts.push_back(MakePrompt("p" + std::to_string(i), "prompt " + std::to_string(i),
-                                 *CategoryPath::Parse("ncr"), Intent::kHarmful));
-  }
-  return prompts;
-}
-
-ItemResult Judged(int64_t index, const std::string& response) {
-  ItemResult r;
-  r.index = index;
-  r.outcome = Outcome::kJudged;
-  r.response = response;
-  r.http_status = 200;
-  r.attempts = 1;
-  Verdict v;
-  v.judge = "rules";
-  v.judge_version = "rules@1";
-  v.cls = ResponseClass::kRefuses;
-  r.verdicts = {v};
-  return r;
-}
 
 // What builds before migration 2 created beside a version-1 store when a work queue was opened.
 constexpr char kPreMigrationQueueTables[] = R"sql(
@@ -91,8 +51,8 @@ class PostgresSchemaTest : public ::testing::Test {
     ASSERT_TRUE(migrated.ok()) << migrated.ToString();
     ASSERT_EQ(*ReadPostgresSchemaVersion(*conn), 1);
     PostgresStore v1(conn);
-    ASSERT_TRUE(v1.CreateRun(MakeRun("old"), Prompts(3)).ok());
-    ASSERT_TRUE(v1.SaveResults("old", {Judged(1, "kept answer")}).ok());
+    ASSERT_TRUE(v1.CreateRun(testing::TestRun("old"), testing::TestPrompts(3)).ok());
+    ASSERT_TRUE(v1.SaveResults("old", {testing::TestJudged(1, "kept answer")}).ok());
   }
 
   int Version() {

@@ -16,52 +16,12 @@
 #include "store/open_store.h"
 #include "store/work_queue.h"
 #include "testing/pg_test_server.h"
+#include "testing/store_test_data.h"
 
 namespace safeval {
 namespace {
 
 using std::chrono::seconds;
-
-RunRecord MakeRun(const std::string& id) {
-  RunRecord run;
-  run.id = id;
-  run.suite_name = "suite";
-  run.suite_path = "/tmp/suite.yaml";
-  run.target_name = "mock";
-  run.target_identity = "openai:mock";
-  run.config_json = "{}";
-  run.config_hash = "0123";
-  run.dataset_hash = "4567";
-  run.judges = {"rules@1"};
-  run.started_at = "2026-11-28T03:10:00Z";
-  run.status = "running";
-  run.output_dir = "/tmp/out/" + id;
-  return run;
-}
-
-std::vector<Prompt> Prompts(int n) {
-  std::vector<Prompt> prompts;
-  for (int i = 0; i < n; ++i) {
-    prompts.push_back(MakePrompt("p" + std::to_string(i), "prompt " + std::to_string(i),
-                                 *CategoryPath::Parse("ncr"), Intent::kHarmful));
-  }
-  return prompts;
-}
-
-ItemResult Judged(int64_t index) {
-  ItemResult r;
-  r.index = index;
-  r.outcome = Outcome::kJudged;
-  r.response = "I can't help with that.";
-  r.http_status = 200;
-  r.attempts = 1;
-  Verdict v;
-  v.judge = "rules";
-  v.judge_version = "rules@1";
-  v.cls = ResponseClass::kRefuses;
-  r.verdicts = {v};
-  return r;
-}
 
 WorkerRecord Worker(const std::string& id) {
   WorkerRecord w;
@@ -92,7 +52,7 @@ class PostgresWorkQueueTest : public ::testing::Test {
 
   // A run of `items` prompts split into batches of `batch_size`.
   void CreateRun(const std::string& id, int items, int batch_size) {
-    ASSERT_TRUE(store_->CreateRun(MakeRun(id), Prompts(items)).ok());
+    ASSERT_TRUE(store_->CreateRun(testing::TestRun(id), testing::TestPrompts(items)).ok());
     Status created = queue_->CreateWorkBatches(id, batch_size);
     ASSERT_TRUE(created.ok()) << created.ToString();
   }
@@ -210,16 +170,16 @@ TEST_F(PostgresWorkQueueTest, SaveAfterExpiryWritesNothing) {
   ASSERT_TRUE(queue_->RegisterWorker(Worker("w1")).ok());
   auto lease = queue_->LeaseBatch("w1", "r1", seconds(0));
   ASSERT_TRUE(lease.ok() && lease->has_value());
-  Status saved = queue_->SaveLeasedResults("w1", "r1", 1, {Judged(0), Judged(1)});
+  Status saved = queue_->SaveLeasedResults("w1", "r1", 1, {testing::TestJudged(0), testing::TestJudged(1)});
   EXPECT_EQ(saved.code(), StatusCode::kFailedPrecondition) << saved.ToString();
   EXPECT_NE(saved.message().find("lease lost"), std::string::npos);
   EXPECT_EQ(Pending("r1"), 4);
   // Re-leased, also after the expired holder tried: the new holder's save lands.
   auto again = queue_->LeaseBatch("w2", "r1", seconds(60));
   ASSERT_TRUE(again.ok() && again->has_value());
-  EXPECT_EQ(queue_->SaveLeasedResults("w1", "r1", 1, {Judged(0)}).code(),
+  EXPECT_EQ(queue_->SaveLeasedResults("w1", "r1", 1, {testing::TestJudged(0)}).code(),
             StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(queue_->SaveLeasedResults("w2", "r1", 1, {Judged(0), Judged(1)}).ok());
+  ASSERT_TRUE(queue_->SaveLeasedResults("w2", "r1", 1, {testing::TestJudged(0), testing::TestJudged(1)}).ok());
   EXPECT_EQ(Pending("r1"), 2);
   auto workers = queue_->ListWorkers("r1");
   ASSERT_TRUE(workers.ok()) << workers.status().ToString();
@@ -232,7 +192,7 @@ TEST_F(PostgresWorkQueueTest, SaveOutsideTheBatchIsRefusedWhole) {
   CreateRun("r1", 8, 4);
   auto lease = queue_->LeaseBatch("w1", "r1", seconds(60));
   ASSERT_TRUE(lease.ok() && lease->has_value());
-  Status saved = queue_->SaveLeasedResults("w1", "r1", 1, {Judged(0), Judged(5)});
+  Status saved = queue_->SaveLeasedResults("w1", "r1", 1, {testing::TestJudged(0), testing::TestJudged(5)});
   EXPECT_EQ(saved.code(), StatusCode::kInvalidArgument) << saved.ToString();
   EXPECT_EQ(Pending("r1"), 8);
 }
@@ -244,7 +204,7 @@ TEST_F(PostgresWorkQueueTest, CompletingTheLastBatchFinishesTheRun) {
     auto lease = queue_->LeaseBatch("w1", "r1", seconds(60));
     ASSERT_TRUE(lease.ok() && lease->has_value());
     std::vector<ItemResult> results;
-    for (int64_t i = (*lease)->first_index; i < (*lease)->end_index; ++i) results.push_back(Judged(i));
+    for (int64_t i = (*lease)->first_index; i < (*lease)->end_index; ++i) results.push_back(testing::TestJudged(i));
     ASSERT_TRUE(queue_->SaveLeasedResults("w1", "r1", n, results).ok());
     auto run = store_->GetRun("r1");
     ASSERT_TRUE(run.ok());
@@ -271,7 +231,7 @@ TEST_F(PostgresWorkQueueTest, CompletingTheLastBatchFinishesTheRun) {
 TEST_F(PostgresWorkQueueTest, WithoutARunOnlyRunningRunsAreLeased) {
   CreateRun("done-run", 4, 4);
   CreateRun("live-run", 4, 4);
-  RunRecord finished = MakeRun("done-run");
+  RunRecord finished = testing::TestRun("done-run");
   finished.status = "finished";
   finished.finished_at = "2026-11-28T04:00:00Z";
   ASSERT_TRUE(store_->UpdateRun(finished).ok());
