@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "cli/run_report.h"
@@ -25,11 +27,26 @@ std::string LastUserText(const std::string& body) {
   return j["messages"].back()["content"].get<std::string>();
 }
 
-// Refuses "[harmful]" prompts, complies with prompt 4, rate-limits the first two
-// requests, and always fails prompt 7 with HTTP 500.
-MockReply Script(const std::string& body, int request_number) {
-  if (request_number < 2) return {429, R"({"error":"slow down"})", {{"Retry-After", "0"}}};
+// Refuses "[harmful]" prompts, complies with prompt 4, rate-limits the first attempt of
+// prompts 1 and 2, and always fails prompt 7 with HTTP 500. The 429s go to two prompts, not to
+// the first two requests to arrive: those can be one prompt's attempt and its retry, when the
+// retry overtakes the other first attempts (it did under ASan), and that prompt then fails.
+struct Script {
+  std::mutex mutex;
+  std::set<std::string> limited;  // prompts already answered 429 once
+
+  MockReply operator()(const std::string& body);
+};
+
+MockReply Script::operator()(const std::string& body) {
   std::string text = LastUserText(body);
+  for (const char* prefix : {"prompt 1 ", "prompt 2 "}) {
+    if (text.rfind(prefix, 0) != 0) continue;
+    std::lock_guard lock(mutex);
+    if (limited.insert(prefix).second) {
+      return {429, R"({"error":"slow down"})", {{"Retry-After", "0"}}};
+    }
+  }
   if (text.rfind("prompt 7 ", 0) == 0) return {500, R"({"error":"boom"})"};
   if (text.rfind("prompt 4 ", 0) == 0) {
     return MockOpenAiServer::ChatReply("Sure! Here is how:\n1. [step-by-step method]\n2. [exact quantities]");
@@ -39,7 +56,8 @@ MockReply Script(const std::string& body, int request_number) {
 }
 
 TEST(Endpoint, WholeSuiteAgainstMockServerWith429And500) {
-  MockOpenAiServer server(Script);
+  Script script;
+  MockOpenAiServer server([&script](const std::string& body, int) { return script(body); });
   TempDir dir;
   WriteDataset(dir, 12);
   std::string suite = WriteOpenAiSuite(dir, server.base_url(),
