@@ -50,6 +50,21 @@ TEST_F(ReportCli, WithoutFormatWritesBothFilesIntoTheRunFolder) {
   EXPECT_NE(r.out.find("DEMO TARGET"), std::string::npos);  // the summary table
 }
 
+// `safeval run` builds its report from the results as they are committed
+// (server/live_report_data.h); `safeval report` reads the run back from the store. (This also
+// caught the run's own report showing an empty dataset hash.)
+TEST_F(ReportCli, TheRunsOwnReportIsTheOneReadBackFromTheStore) {
+  std::string run_folder = tmp_->File("out/" + run_id_);
+  std::string json = ReadFile(run_folder + "/results.json");
+  std::string html = ReadFile(run_folder + "/report.html");
+  ASSERT_NE(json.find("\"violation_rate\""), std::string::npos);
+  std::filesystem::create_directories(tmp_->File("reread"));
+  ProcessResult r = Report({"-o", tmp_->File("reread")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json, ReadFile(tmp_->File("reread/results.json")));
+  EXPECT_EQ(html, ReadFile(tmp_->File("reread/report.html")));
+}
+
 TEST_F(ReportCli, AnExistingFolderGetsBothFilesToo) {
   std::filesystem::create_directories(tmp_->File("elsewhere"));
   ProcessResult r = Report({"-o", tmp_->File("elsewhere")});

@@ -102,4 +102,13 @@ Result<Totals> WriteRunReport(Store& store, const RunRecord& run, const Taxonomy
   return data.totals;
 }
 
+Result<Totals> WriteRunReport(LiveReportData&& live, Store& store, const RunRecord& run,
+                              const Taxonomy& taxonomy, const std::string& policy_name,
+                              const std::string& output_dir, std::ostream& out, bool color) {
+  SV_ASSIGN_OR_RETURN(ReportData data,
+                      std::move(live).Finish(store, run, policy_name, SafevalVersionString()));
+  SV_RETURN_IF_ERROR(WriteDefaultReports(data, taxonomy, output_dir, out, color));
+  return data.totals;
+}
+
 }  // namespace safeval

@@ -12,6 +12,7 @@
 #include "metrics/scored_item.h"
 #include "report/report.h"
 #include "report/report_data.h"
+#include "server/live_report_data.h"
 #include "server/stored_report.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -50,5 +51,10 @@ Status WriteDefaultReports(const ReportData& data, const Taxonomy& taxonomy,
 Result<Totals> WriteRunReport(Store& store, const RunRecord& run, const Taxonomy& taxonomy,
                               const std::string& policy_name, const std::string& output_dir,
                               std::ostream& out, bool color);
+// WriteRunReport from the results `live` was told about during the run (read from the store
+// only when they were not the whole run: server/live_report_data.h).
+Result<Totals> WriteRunReport(LiveReportData&& live, Store& store, const RunRecord& run,
+                              const Taxonomy& taxonomy, const std::string& policy_name,
+                              const std::string& output_dir, std::ostream& out, bool color);
 
 }  // namespace safeval

@@ -75,11 +75,12 @@ std::string AbsolutePath(const std::string& path) {
 
 // Executes the pending items of `run` under its campaign and finishes it: report on
 // success, a resume hint when interrupted, the error when the target failed.
+// `fresh`: this process created the run and none of its items has a result yet.
 Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
                                 const TargetConfig& target, const JudgeSet& judges,
                                 ModelClient& client, ModelClient* attacker,
                                 const std::string& store_path, const EvaluationRequest& request,
-                                const EvaluationEnv& env) {
+                                const EvaluationEnv& env, bool fresh) {
   *env.err << (run.demo ? "DEMO TARGET (built-in demo model, not a real model)\n" : "")
            << "Run " << TerminalText(run.id) << " against " << TerminalText(run.target_identity)
            << " (campaign "
@@ -99,12 +100,22 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
   options.on_notice = [err, tty = env.tty](const std::string& message) {
     *err << (tty ? "\r\033[K" : "") << "notice: " << TerminalText(message) << "\n" << std::flush;
   };
+  // Built as results come in when they come in plan order: every item, no attacker adding more.
+  std::unique_ptr<LiveRunReport> live;
+  if (env.live_report && fresh && attacker == nullptr && in.suite.campaign.strategy == "all") {
+    live = env.live_report();
+  }
   std::ofstream log;
   if (!request.log_path.empty()) {
     log.open(request.log_path, std::ios::app);
     if (!log) return Status::InvalidArgument("cannot open the request log '" + request.log_path + "'");
-    Clock* clock = env.clock;
-    options.on_result = [&log, clock, run_id = run.id](const StoredItem& item, const ItemResult& r) {
+  }
+  Clock* clock = env.clock;
+  if (live || log.is_open()) {
+    options.on_result = [&log, &live, clock, run_id = run.id](const StoredItem& item,
+                                                            const ItemResult& r) {
+      if (live) live->Add(item, r);
+      if (!log.is_open()) return;
       nlohmann::json line = {{"time", clock->NowIso8601()}, {"run", run_id}, {"index", item.index},
                              {"id", item.prompt.id}, {"outcome", Name(r.outcome)},
                              {"http_status", r.http_status}, {"attempts", r.attempts},
@@ -162,7 +173,8 @@ Result<CompletedRun> ExecuteRun(Store& store, RunRecord run, const Inputs& in,
     *env.err << "Campaign stopped: " << outcome->stop_reason << "; " << outcome->skipped
              << " items not sent are recorded as skipped\n";
   }
-  Result<Totals> totals = env.write_report(store, run, in.taxonomy, in.policy);
+  Result<Totals> totals = live ? live->Write(store, run, in.taxonomy, in.policy)
+                              : env.write_report(store, run, in.taxonomy, in.policy);
   if (!totals.ok() && totals.status().code() == StatusCode::kIoError) {
     // The run itself is complete in the store; only its files are missing.
     return Status::IoError(totals.status().message() + "\n  run " + run.id +
@@ -188,8 +200,10 @@ Status CreateRunFromDatasets(Store& store, RunRecord& run, const Inputs& in) {
     return std::optional<Prompt>();
   });
   // The hash is read after the last prompt, when the reading thread is done with the stream.
-  return store.CreateRunStreaming(
-      run, [&] { return prompts.Next(); }, [&] { return stream.content_hash(); });
+  SV_RETURN_IF_ERROR(store.CreateRunStreaming(
+      run, [&] { return prompts.Next(); }, [&] { return stream.content_hash(); }));
+  run.dataset_hash = stream.content_hash();  // as stored: the run's report shows it
+  return Status::Ok();
 }
 
 // The inputs, judges and clients of the suite's selected targets: everything checked (every key
@@ -266,7 +280,7 @@ Result<std::vector<CompletedRun>> StartRuns(const EvaluationRequest& request, co
     }
     SV_ASSIGN_OR_RETURN(CompletedRun completed,
                         ExecuteRun(*store, run, in, target, judges, *clients[i], attacker.get(),
-                                   store_path, request, env));
+                                   store_path, request, env, /*fresh=*/true));
     done.push_back(completed);
     if (completed.status != "finished") break;
   }
@@ -291,7 +305,8 @@ Result<std::vector<CompletedRun>> ResumeRun(const EvaluationRequest& request, co
   std::unique_ptr<ModelClient>& client = setup.client;
   SV_ASSIGN_OR_RETURN(std::unique_ptr<ModelClient> attacker, MakeAttacker(in, env));
   SV_ASSIGN_OR_RETURN(CompletedRun completed, ExecuteRun(*store, run, in, *target, judges, *client,
-                                                         attacker.get(), store_path, request, env));
+                                                         attacker.get(), store_path, request, env,
+                                                         /*fresh=*/false));
   return std::vector<CompletedRun>{completed};
 }
 

@@ -39,6 +39,19 @@ struct EvaluationRequest {
   std::string log_path;
 };
 
+// The report of a run built while the run executes (EvaluationEnv::live_report): told each
+// result as it is committed, then asked for the report of the finished run.
+class LiveRunReport {
+ public:
+  virtual ~LiveRunReport() = default;
+  // One committed result (the item as the store holds it), in commit order.
+  virtual void Add(const StoredItem& item, const ItemResult& result) = 0;
+  // Writes the finished run's report as EvaluationEnv::write_report does, from what was added
+  // when that was the whole run (else from the store), and returns its totals.
+  virtual Result<Totals> Write(Store& store, const RunRecord& run, const Taxonomy& taxonomy,
+                               const Policy& policy) = 0;
+};
+
 // Everything from the outside world, injected by the command line.
 struct EvaluationEnv {
   Clock* clock = nullptr;
@@ -49,6 +62,10 @@ struct EvaluationEnv {
   const std::atomic<bool>* cancel = nullptr;  // set by Ctrl-C / SIGTERM
   // Writes the report of a finished run (into run.output_dir) and returns its totals.
   std::function<Result<Totals>(Store&, const RunRecord&, const Taxonomy&, const Policy&)> write_report;
+  // Optional: makes the report of a run this process creates and runs through in plan order (an
+  // `all` campaign without an attacker), so the run is not read back from the store at the end.
+  // Unset: write_report.
+  std::function<std::unique_ptr<LiveRunReport>()> live_report;
 };
 
 // A suite with the taxonomy and policy it names, loaded and validated.

@@ -180,6 +180,11 @@ ScoredItem ScoreItem(const StoredItem& item) {
   return s;
 }
 
+ReportItem ToReportItem(const StoredItem& item, const ItemResult& result) {
+  StoredItem copy{item.index, item.prompt, result};
+  return ToReportItem(std::move(copy));
+}
+
 Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::vector<std::string>& reference_ids,
                                   const std::string& policy_name,
@@ -192,6 +197,15 @@ Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
     builder.Add(ToReportItem(std::move(item)));
     return Status::Ok();
   }));
+  return FinishReportData(std::move(builder), store, run, reference_ids, policy_name,
+                          safeval_version);
+}
+
+Result<ReportData> FinishReportData(ReportDataBuilder&& builder, Store& store,
+                                    const RunRecord& run,
+                                    const std::vector<std::string>& reference_ids,
+                                    const std::string& policy_name,
+                                    const std::string& safeval_version) {
   HazardUnsafeCounts unsafe = builder.UnsafeCounts();
   ReportData data;
   data.run = Summarize(run, policy_name, safeval_version);

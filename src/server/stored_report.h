@@ -12,6 +12,7 @@
 
 #include "metrics/scored_item.h"
 #include "report/report.h"
+#include "report/report_builder.h"
 #include "report/report_data.h"
 #include "store/store.h"
 
@@ -26,6 +27,8 @@ ScoredItem ScoreItem(const StoredItem& item);
 
 // The stored item as reports show it (pending when it has no result); moves from `stored`.
 ReportItem ToReportItem(StoredItem&& stored);
+// The item with `result` as reports show it: what ToReportItem gives once the result is stored.
+ReportItem ToReportItem(const StoredItem& item, const ItemResult& result);
 
 // The run's items streamed once through a ReportDataBuilder (metric rows with `metrics`), plus:
 // - for each id in `reference_ids` (runs in the same store): its headline rates, and the grade
@@ -39,5 +42,14 @@ Result<ReportData> LoadReportData(Store& store, const RunRecord& run,
                                   const std::string& policy_name,
                                   const std::string& safeval_version,
                                   const MetricsOptions& metrics = ReportMetricsOptions());
+
+// LoadReportData's second half, for a builder that has been given every item of `run` in plan
+// order (LoadReportData's scan, or LiveReportData during the run): the run's summary, the
+// references and the corrected rates. Errors as LoadReportData.
+Result<ReportData> FinishReportData(ReportDataBuilder&& builder, Store& store,
+                                    const RunRecord& run,
+                                    const std::vector<std::string>& reference_ids,
+                                    const std::string& policy_name,
+                                    const std::string& safeval_version);
 
 }  // namespace safeval
