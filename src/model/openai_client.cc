@@ -1,10 +1,12 @@
 #include "model/openai_client.h"
 
 #include <cmath>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
+#include "core/json_string.h"
 #include "core/utf8.h"
 #include "model/curl_runner.h"
 #include "model/http_options.h"
@@ -55,6 +57,68 @@ std::string EncodeChatRequest(const OpenAiOptions& options, const ModelRequest& 
   // A stray invalid byte in a prompt becomes U+FFFD instead of an exception.
   return DumpJson(body);
 }
+
+// EncodeChatRequest's output for a plain conversation — text turns without tools, tool calls or
+// tool results, in valid UTF-8 — written without a DOM: the body around the messages is dumped
+// once (nlohmann's keys are sorted; "messages" holds a marker), each message is
+// {"content":…,"role":…} as EncodeTurn's object dumps. Any other request takes EncodeChatRequest.
+class ChatRequestEncoder {
+ public:
+  explicit ChatRequestEncoder(OpenAiOptions options) : options_(std::move(options)) {
+    static constexpr std::string_view kMarker = "\"@safeval-messages@\"";
+    ModelRequest none;
+    std::string body = EncodeChatRequest(options_, none);  // "messages":[] when no system prompt
+    json shape = json::parse(body);
+    shape["messages"] = kMarker.substr(1, kMarker.size() - 2);
+    std::string dumped = DumpJson(shape);
+    size_t at = dumped.find(kMarker);
+    if (at == std::string::npos || dumped.find(kMarker, at + 1) != std::string::npos) return;
+    head_ = dumped.substr(0, at) + "[";
+    tail_ = "]" + dumped.substr(at + kMarker.size());
+    plain_ = true;
+  }
+
+  std::string operator()(const ModelRequest& request) const {
+    const std::string& system = request.system.empty() ? options_.system_prompt : request.system;
+    if (!plain_ || !IsPlain(system, request)) return EncodeChatRequest(options_, request);
+    std::string out;
+    out.reserve(head_.size() + tail_.size() + system.size() + 64 +
+                request.conversation.size() * 40 + request.conversation.back().content.size());
+    out += head_;
+    if (!system.empty()) AppendMessage(out, "system", system);
+    for (const Turn& turn : request.conversation) {
+      if (out.back() != '[') out += ',';
+      AppendMessage(out, turn.role, turn.content);
+    }
+    out += tail_;
+    return out;
+  }
+
+ private:
+  static bool IsPlain(const std::string& system, const ModelRequest& request) {
+    if (!request.tools_json.empty() || request.conversation.empty() || !IsValidUtf8(system)) {
+      return false;
+    }
+    for (const Turn& turn : request.conversation) {
+      if (turn.role == "tool" || !turn.tool_calls.empty() || !IsValidUtf8(turn.role) ||
+          !IsValidUtf8(turn.content)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  static void AppendMessage(std::string& out, std::string_view role, std::string_view content) {
+    out += "{\"content\":";
+    AppendJsonString(out, content);
+    out += ",\"role\":";
+    AppendJsonString(out, role);
+    out += '}';
+  }
+
+  OpenAiOptions options_;
+  bool plain_ = false;
+  std::string head_, tail_;
+};
 
 Result<const json*> FindMessage(const json& doc) {
   auto choices = doc.find("choices");
@@ -152,13 +216,17 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& optio
       RunnerOptionsOf(wire, wire.base_url + "/chat/completions", OpenAiHeaderLines(wire),
                       Secrets(wire.api_key, wire.headers));
 
-  auto encode = [wire](const ModelRequest& request) { return EncodeChatRequest(wire, request); };
+  auto encode = [encoder = std::make_shared<const ChatRequestEncoder>(wire)](
+                    const ModelRequest& request) { return (*encoder)(request); };
   return MakeRunnerClient("openai:" + wire.model + "@" + wire.base_url, std::move(runner), encode,
                           DecodeChatReply, clock);
 }
 
 namespace openai_wire {
 std::string EncodeRequest(const OpenAiOptions& options, const ModelRequest& request) {
+  return ChatRequestEncoder(options)(request);
+}
+std::string EncodeRequestThroughDom(const OpenAiOptions& options, const ModelRequest& request) {
   return EncodeChatRequest(options, request);
 }
 Result<DecodedReply> DecodeReply(std::string_view body) { return DecodeChatReply(body); }

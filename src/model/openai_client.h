@@ -91,6 +91,9 @@ Result<std::unique_ptr<ModelClient>> MakeOpenAiClient(const OpenAiOptions& optio
 namespace openai_wire {
 // The request body for `request`. REQUIRES: options validated.
 std::string EncodeRequest(const OpenAiOptions& options, const ModelRequest& request);
+// EncodeRequest through an nlohmann DOM, as every request was written before plain ones were
+// written directly: the reference EncodeRequest's output must equal.
+std::string EncodeRequestThroughDom(const OpenAiOptions& options, const ModelRequest& request);
 // A 2xx body: choices[0].message.content, its tool_calls (and the legacy function_call,
 // appended last, without an id) and usage.prompt_tokens / completion_tokens. An
 // {"error": ...} body, a malformed tool call (no function name), or a missing or null

@@ -633,6 +633,53 @@ TEST(OpenAiWire, WithoutItemFieldsTheRequestIsUnchanged) {
       {"role": "system", "content": "Configured."}, {"role": "user", "content": "hi"}]})"));
 }
 
+// Plain conversations are written without a DOM: byte for byte what the DOM writes, whatever
+// the options, the text and the roles; other requests go through the DOM.
+TEST(OpenAiWire, PlainRequestsAreWrittenAsTheDomWritesThem) {
+  const std::string texts[] = {"hi",
+                               "",
+                               "say \"no\" \\ \n\t\x01\x1f\x7f",
+                               "caf\xc3\xa9 \xe2\x9c\x93",
+                               "bad \xff byte",
+                               "{\"messages\": []}",
+                               "@safeval-messages@"};
+  std::vector<OpenAiOptions> all_options(4, TestOptions("http://127.0.0.1:1/v1"));
+  all_options[1].system_prompt = "Configured \"system\".";
+  all_options[1].temperature = 0.7;
+  all_options[2].top_p = 0.95;
+  all_options[2].max_tokens = 64;
+  all_options[2].stop = {"\n\n", "END"};
+  all_options[2].model = "org/\xc3\xa9-model";
+  all_options[3].temperature = 1e-05;
+  all_options[3].system_prompt = "bad \xfe system";
+  all_options[3].model = "@safeval-messages@";  // the marker the encoder splits the body at
+  int compared = 0;
+  for (const OpenAiOptions& options : all_options) {
+    for (const std::string& text : texts) {
+      ModelRequest single = Ask(1, text);
+      ModelRequest multi = Ask(2, "first");
+      multi.conversation.push_back({"assistant", text});
+      multi.conversation.push_back({"user", text + " again"});
+      ModelRequest own_system = Ask(3, text);
+      own_system.system = "Item's system: " + text;
+      ModelRequest tool_turn = AgentRequest();
+      tool_turn.tools_json.clear();
+      ModelRequest odd_role = Ask(4, text);
+      odd_role.conversation[0].role = "developer";
+      for (const ModelRequest* request : {&single, &multi, &own_system, &tool_turn, &odd_role}) {
+        EXPECT_EQ(openai_wire::EncodeRequest(options, *request),
+                  openai_wire::EncodeRequestThroughDom(options, *request))
+            << "text '" << text << "' role " << request->conversation[0].role;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 4 * 7 * 5);
+  ModelRequest empty;
+  EXPECT_EQ(openai_wire::EncodeRequest(all_options[1], empty),
+            openai_wire::EncodeRequestThroughDom(all_options[1], empty));
+}
+
 TEST(OpenAiWire, AssistantTextIsKeptBesideItsToolCalls) {
   ModelRequest request = Ask(1, "go");
   Turn call{"assistant", "Checking."};
