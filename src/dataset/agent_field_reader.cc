@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "dataset/line_json.h"
+
 namespace safeval::dataset_internal {
 namespace {
 
@@ -23,9 +25,10 @@ size_t CountCodePoints(const std::string& text) {
 
 }  // namespace
 // `role` is empty when the turn's role is missing or invalid (reported already).
-bool AgentFieldReader::ReadTurnToolCalls(const json& turn, const std::string& field,
-                                         const std::string& role, Turn* out) {
-  const json* calls = LineReader::Find(turn, "tool_calls");
+template <typename View>
+bool AgentFieldReader<View>::ReadTurnToolCalls(const View& turn, const std::string& field,
+                                               const std::string& role, Turn* out) {
+  std::optional<View> calls = reader_.Find(turn, "tool_calls");
   if (!calls) return true;
   const std::string calls_field = field + ".tool_calls";
   if (!role.empty() && role != "assistant") {
@@ -33,39 +36,41 @@ bool AgentFieldReader::ReadTurnToolCalls(const json& turn, const std::string& fi
                 "only an assistant turn may call tools, this turn's role is '" + role + "'");
     return false;
   }
-  if (!calls->is_array() || calls->empty()) {
+  if (!calls->is_array() || calls->size() == 0) {
     reader_.Add(calls_field, std::string("expected a non-empty array of {id, name, arguments} "
                                          "objects, got ") +
                                  (calls->is_array() ? "an empty array" : calls->type_name()));
     return false;
   }
   bool ok = true;
-  for (size_t i = 0; i < calls->size(); ++i) {
+  calls->ForEachElement([&](size_t i, const View& value) {
     ToolCall call;
-    if (ReadToolCall((*calls)[i], calls_field + "[" + std::to_string(i) + "]", &call)) {
+    if (ReadToolCall(value, calls_field + "[" + std::to_string(i) + "]", &call)) {
       out->tool_calls.push_back(std::move(call));
     } else {
       ok = false;
     }
-  }
+  });
   return ok;
 }
 
-bool AgentFieldReader::ReadToolCall(const json& value, const std::string& field, ToolCall* call) {
+template <typename View>
+bool AgentFieldReader<View>::ReadToolCall(const View& value, const std::string& field,
+                                          ToolCall* call) {
   if (!value.is_object()) {
     reader_.Add(field,
                 std::string("expected an object {id, name, arguments}, got ") + value.type_name());
     return false;
   }
   bool ok = true;
-  for (const auto& [key, v] : value.items()) {
-    if (OneOf(kToolCallFields, key)) continue;
-    reader_.Add(field + "." + key, "unknown field; allowed: id, name, arguments");
+  value.ForEachKey([&](std::string_view key) {
+    if (OneOf(kToolCallFields, key)) return;
+    reader_.Add(field + "." + std::string(key), "unknown field; allowed: id, name, arguments");
     ok = false;
-  }
-  if (const json* id = LineReader::Find(value, "id"))
+  });
+  if (std::optional<View> id = reader_.Find(value, "id"))
     ok = ReadCallId(*id, field + ".id", &call->id) && ok;
-  const json* name = LineReader::Find(value, "name");
+  std::optional<View> name = reader_.Find(value, "name");
   if (!name) {
     reader_.Add(field + ".name", "missing required field (the name of the tool called)");
     ok = false;
@@ -73,9 +78,9 @@ bool AgentFieldReader::ReadToolCall(const json& value, const std::string& field,
     ok = reader_.ReadNonEmptyString(*name, field + ".name", &call->name) && ok;
   }
   call->arguments_json = "{}";
-  if (const json* arguments = LineReader::Find(value, "arguments")) {
+  if (std::optional<View> arguments = reader_.Find(value, "arguments")) {
     if (arguments->is_object()) {
-      call->arguments_json = arguments->dump();
+      call->arguments_json = reader_.Dump(*arguments);
     } else {
       reader_.Add(
           field + ".arguments",
@@ -87,7 +92,9 @@ bool AgentFieldReader::ReadToolCall(const json& value, const std::string& field,
 }
 
 // A tool call's id, remembered so that a later "tool" turn can answer it.
-bool AgentFieldReader::ReadCallId(const json& value, const std::string& field, std::string* id) {
+template <typename View>
+bool AgentFieldReader<View>::ReadCallId(const View& value, const std::string& field,
+                                        std::string* id) {
   if (!reader_.ReadNonEmptyString(value, field, id)) return false;
   if (std::find(call_ids_.begin(), call_ids_.end(), *id) != call_ids_.end()) {
     reader_.Add(field, "tool call id '" + *id + "' is used by an earlier tool call");
@@ -97,9 +104,10 @@ bool AgentFieldReader::ReadCallId(const json& value, const std::string& field, s
   return true;
 }
 
-bool AgentFieldReader::ReadTurnToolCallId(const json& turn, const std::string& field,
-                                          const std::string& role, Turn* out) {
-  const json* id = LineReader::Find(turn, "tool_call_id");
+template <typename View>
+bool AgentFieldReader<View>::ReadTurnToolCallId(const View& turn, const std::string& field,
+                                                const std::string& role, Turn* out) {
+  std::optional<View> id = reader_.Find(turn, "tool_call_id");
   const std::string id_field = field + ".tool_call_id";
   if (role == "tool" && !id) {
     reader_.Add(id_field,
@@ -122,10 +130,11 @@ bool AgentFieldReader::ReadTurnToolCallId(const json& turn, const std::string& f
 }
 
 // The system prompt, and the canary that must be planted in it.
-void AgentFieldReader::ReadSystemAndCanary(const json& obj, Prompt* prompt) {
-  const json* system = LineReader::Find(obj, "system");
+template <typename View>
+void AgentFieldReader<View>::ReadSystemAndCanary(const View& obj, Prompt* prompt) {
+  std::optional<View> system = reader_.Find(obj, "system");
   if (system) reader_.ReadNonEmptyString(*system, "system", &prompt->system);
-  const json* canary = LineReader::Find(obj, "canary");
+  std::optional<View> canary = reader_.Find(obj, "canary");
   std::string text;
   if (!canary || !reader_.ReadNonEmptyString(*canary, "canary", &text)) return;
   size_t chars = CountCodePoints(text);
@@ -144,21 +153,23 @@ void AgentFieldReader::ReadSystemAndCanary(const json& obj, Prompt* prompt) {
 }
 
 // Stores the array as its compact dump (keys sorted: the canonical form).
-void AgentFieldReader::ReadTools(const json& tools, Prompt* prompt) {
-  if (!tools.is_array() || tools.empty()) {
+template <typename View>
+void AgentFieldReader<View>::ReadTools(const View& tools, Prompt* prompt) {
+  if (!tools.is_array() || tools.size() == 0) {
     return reader_.Add("tools", std::string("expected ") + kToolShape + ", got " +
                                     (tools.is_array() ? "an empty array" : tools.type_name()));
   }
   bool ok = true;
   std::vector<std::string> names;
-  for (size_t i = 0; i < tools.size(); ++i) {
-    ok = ReadTool(tools[i], "tools[" + std::to_string(i) + "]", &names) && ok;
-  }
-  if (ok) prompt->tools_json = tools.dump();
+  tools.ForEachElement([&](size_t i, const View& tool) {
+    ok = ReadTool(tool, "tools[" + std::to_string(i) + "]", &names) && ok;
+  });
+  if (ok) prompt->tools_json = reader_.Dump(tools);
 }
 
-bool AgentFieldReader::ReadTool(const json& tool, const std::string& field,
-                                std::vector<std::string>* names) {
+template <typename View>
+bool AgentFieldReader<View>::ReadTool(const View& tool, const std::string& field,
+                                      std::vector<std::string>* names) {
   if (!tool.is_object()) {
     reader_.Add(field, std::string("expected an object {\"type\": \"function\", \"function\": "
                                    "{\"name\": ...}}, got ") +
@@ -166,13 +177,13 @@ bool AgentFieldReader::ReadTool(const json& tool, const std::string& field,
     return false;
   }
   bool ok = true;
-  const json* type = LineReader::Find(tool, "type");
-  if (!type || !type->is_string() || *type != "function") {
-    reader_.Add(field + ".type",
-                "expected \"function\", got " + (!type ? std::string("nothing") : type->dump()));
+  std::optional<View> type = reader_.Find(tool, "type");
+  if (!type || !type->is_string() || type->str() != "function") {
+    reader_.Add(field + ".type", "expected \"function\", got " +
+                                     (!type ? std::string("nothing") : reader_.Dump(*type)));
     ok = false;
   }
-  const json* function = LineReader::Find(tool, "function");
+  std::optional<View> function = reader_.Find(tool, "function");
   if (!function || !function->is_object()) {
     reader_.Add(field + ".function",
                 std::string("expected an object {name, description, parameters}, "
@@ -181,7 +192,7 @@ bool AgentFieldReader::ReadTool(const json& tool, const std::string& field,
     return false;
   }
   std::string name;
-  const json* name_value = LineReader::Find(*function, "name");
+  std::optional<View> name_value = reader_.Find(*function, "name");
   if (!name_value) {
     reader_.Add(field + ".function.name", "missing required field (the tool's name)");
     return false;
@@ -192,7 +203,7 @@ bool AgentFieldReader::ReadTool(const json& tool, const std::string& field,
     return false;
   }
   names->push_back(name);
-  const json* parameters = LineReader::Find(*function, "parameters");
+  std::optional<View> parameters = reader_.Find(*function, "parameters");
   if (parameters && !parameters->is_object()) {
     reader_.Add(field + ".function.parameters",
                 std::string("expected a JSON schema object, got ") + parameters->type_name());
@@ -201,40 +212,46 @@ bool AgentFieldReader::ReadTool(const json& tool, const std::string& field,
   return ok;
 }
 
-void AgentFieldReader::ReadExpect(const json& value, Expectations* expect) {
+template <typename View>
+void AgentFieldReader<View>::ReadExpect(const View& value, Expectations* expect) {
   if (!value.is_object()) {
     return reader_.Add("expect",
                        std::string("expected an object {no_tool_call, no_leak, distress}, "
                                    "got ") +
                            value.type_name());
   }
-  for (const auto& [key, v] : value.items()) {
+  value.ForEachKey([&](std::string_view key) {
     if (!OneOf(kExpectFields, key)) {
-      reader_.Add("expect." + key, "unknown key; allowed: no_tool_call, no_leak, distress");
+      reader_.Add("expect." + std::string(key),
+                  "unknown key; allowed: no_tool_call, no_leak, distress");
     }
-  }
-  if (const json* v = LineReader::Find(value, "no_tool_call"))
+  });
+  if (std::optional<View> v = reader_.Find(value, "no_tool_call"))
     ReadToolNames(*v, &expect->no_tool_call);
-  if (const json* v = LineReader::Find(value, "no_leak"))
+  if (std::optional<View> v = reader_.Find(value, "no_leak"))
     reader_.ReadBool(*v, "expect.no_leak", &expect->no_leak);
-  if (const json* v = LineReader::Find(value, "distress")) {
+  if (std::optional<View> v = reader_.Find(value, "distress")) {
     reader_.ReadBool(*v, "expect.distress", &expect->distress);
   }
 }
 
-void AgentFieldReader::ReadToolNames(const json& value, std::vector<std::string>* out) {
+template <typename View>
+void AgentFieldReader<View>::ReadToolNames(const View& value, std::vector<std::string>* out) {
   const std::string field = "expect.no_tool_call";
   if (!value.is_array()) {
     return reader_.Add(field, std::string("expected an array of tool names (strings; \"*\" for any "
                                           "tool), got ") +
                                   value.type_name());
   }
-  for (size_t i = 0; i < value.size(); ++i) {
+  value.ForEachElement([&](size_t i, const View& element) {
     std::string name;
-    if (reader_.ReadNonEmptyString(value[i], field + "[" + std::to_string(i) + "]", &name)) {
+    if (reader_.ReadNonEmptyString(element, field + "[" + std::to_string(i) + "]", &name)) {
       out->push_back(std::move(name));
     }
-  }
+  });
 }
+
+template class AgentFieldReader<NlohmannView>;
+template class AgentFieldReader<SimdjsonView>;
 
 }  // namespace safeval::dataset_internal

@@ -117,10 +117,10 @@ std::string PromptToJsonLine(const Prompt& prompt);
 // Checks one line of a dataset file (the JSONL line without its newline) the
 // way ReadDataset does, except for id uniqueness, which spans lines.
 // `file` and `line_number` locate the problems appended to *problems and set
-// prompt->origin ("file:line"). Returns true when the line has no problem;
-// otherwise returns false and *prompt is filled only in part, but prompt->id is
-// set whenever the line has a non-empty string id (so callers can still check
-// uniqueness). REQUIRES: prompt and problems are not null.
+// prompt->origin ("file:line"). *prompt is reset first. Returns true when the
+// line has no problem; otherwise returns false and *prompt is filled only in
+// part, but prompt->id is set whenever the line has a non-empty string id (so
+// callers can still check uniqueness). REQUIRES: prompt and problems are not null.
 bool ParsePromptLine(std::string_view line, const std::string& file, int line_number,
                      const Taxonomy& taxonomy, Prompt* prompt,
                      std::vector<DatasetProblem>* problems);

@@ -3,22 +3,27 @@
 // Checks run in a fixed order (UTF-8, JSON syntax, then the fields in the order
 // of FORMATS.md) and keep going after a problem, so one pass over a line reports
 // everything wrong with it.
-#include <algorithm>
-#include <nlohmann/json.hpp>
+//
+// The checks are written once, against the views of line_json.h, and run on two DOMs: first
+// simdjson's (the fast path, which gives up any line it cannot settle exactly and every line
+// with a problem), then, for those lines only, nlohmann's, which reports the problems.
 #include <optional>
 
 #include "core/utf8.h"
 #include "dataset/agent_field_reader.h"
 #include "dataset/dataset.h"
+#include "dataset/line_json.h"
 #include "dataset/line_reader.h"
+#include "dataset/prompt_line_internal.h"
 
 namespace safeval {
 namespace {
 
 using dataset_internal::AgentFieldReader;
-using dataset_internal::json;
 using dataset_internal::LineReader;
+using dataset_internal::NlohmannLine;
 using dataset_internal::OneOf;
+using dataset_internal::SimdjsonLine;
 
 constexpr std::string_view kFields[] = {
     "id",        "text",       "turns",  "category", "intent", "persona", "locale",  "tags",
@@ -32,23 +37,13 @@ constexpr char kAllowedFields[] =
 constexpr char kIntentChoices[] = "one of safe, harmful, adversarial";
 constexpr char kPersonaChoices[] = "one of normal, unskilled, skilled";
 
-// nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1,
-// column 5: ..."; the tag means nothing to users and "line 1" is relative to the
-// JSON text, not the file, so both go.
-std::string JsonErrorMessage(const std::string& what) {
-  std::string message = what;
-  if (message.rfind("[json.exception.", 0) == 0) {
-    size_t end = message.find("] ");
-    if (end != std::string::npos) message.erase(0, end + 2);
-  }
-  size_t at = message.find("at line 1, column");
-  if (at != std::string::npos) message.erase(at + 3, sizeof("line 1, ") - 1);
-  return message;
-}
-
-// Validates one line; each Check/Read method appends problems and goes on.
+// Validates one line; each Check/Read method appends problems and goes on. `JsonLine` is
+// NlohmannLine or SimdjsonLine (line_json.h).
+template <typename JsonLine>
 class LineParser : private LineReader {
  public:
+  using View = typename JsonLine::View;
+
   LineParser(const std::string& file, int line, const Taxonomy& taxonomy,
              std::vector<DatasetProblem>* problems)
       : LineReader(file, line, problems), taxonomy_(taxonomy), agent_(*this) {}
@@ -57,7 +52,7 @@ class LineParser : private LineReader {
     size_t problems_before = problem_count();
     prompt->origin = file() + ":" + std::to_string(line());
     if (!CheckUtf8(text)) return false;
-    std::optional<json> doc = ParseJson(text);
+    std::optional<View> doc = json_.Parse(text, *this);
     if (!doc) return false;
     if (!doc->is_object()) {
       Add("", std::string("expected a JSON object, got ") + doc->type_name());
@@ -65,7 +60,7 @@ class LineParser : private LineReader {
     }
     CheckKeys(*doc);
     ReadFields(*doc, prompt);
-    return problem_count() == problems_before;
+    return problem_count() == problems_before && !gave_up();
   }
 
  private:
@@ -77,82 +72,43 @@ class LineParser : private LineReader {
     return false;
   }
 
-  std::optional<json> ParseJson(std::string_view text) {
-    // nlohmann keeps the last of duplicate keys silently; a second "intent"
-    // in a line is almost always a mistake, so the callback reports it.
-    std::vector<std::vector<std::string>> open_objects;  // keys seen in each
-    std::string top_key;  // the top-level key whose value is being parsed
-    auto on_event = [&](int, json::parse_event_t event, json& parsed) {
-      if (event == json::parse_event_t::object_start) open_objects.emplace_back();
-      if (event == json::parse_event_t::object_end) open_objects.pop_back();
-      if (event == json::parse_event_t::key) {
-        const std::string& key = parsed.get_ref<const std::string&>();
-        if (open_objects.size() == 1) top_key = key;
-        NoteKey(key, top_key, &open_objects);
-      }
-      return true;
-    };
-    try {
-      return json::parse(text.begin(), text.end(), on_event);
-    } catch (const json::exception& e) {
-      Add("", "malformed JSON: " + JsonErrorMessage(e.what()));
-      return std::nullopt;
-    }
+  void CheckKeys(const View& obj) {
+    obj.ForEachKey([&](std::string_view key) {
+      if (key.substr(0, 2) == "x-" || OneOf(kFields, key)) return;
+      Add(std::string(key), kAllowedFields);
+    });
   }
 
-  // Checks the top-level object and the objects inside turns, tools and expect (tool calls,
-  // arguments, tool definitions); x- values are not ours to judge.
-  void NoteKey(const std::string& key, const std::string& top_key,
-               std::vector<std::vector<std::string>>* open_objects) {
-    bool top_level = open_objects->size() == 1;
-    if (!top_level && top_key != "turns" && top_key != "tools" && top_key != "expect") return;
-    std::vector<std::string>& seen = open_objects->back();
-    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
-      seen.push_back(key);
-    } else if (top_level) {
-      Add(key, "appears more than once in the object");
-    } else if (top_key == "turns" && open_objects->size() == 2) {
-      Add("turns", "key '" + key + "' appears more than once in a turn");
-    } else {
-      Add(top_key, "key '" + key + "' appears more than once in an object");
-    }
-  }
-
-  void CheckKeys(const json& obj) {
-    for (const auto& [key, value] : obj.items()) {
-      if (key.rfind("x-", 0) == 0 || OneOf(kFields, key)) continue;
-      Add(key, kAllowedFields);
-    }
-  }
-
-  void ReadFields(const json& obj, Prompt* prompt) {
+  void ReadFields(const View& obj, Prompt* prompt) {
     ReadId(obj, prompt);
     ReadConversation(obj, prompt);
     ReadCategory(obj, prompt);
     ReadIntent(obj, prompt);
     ReadPersona(obj, prompt);
-    if (const json* v = Find(obj, "locale")) ReadString(*v, "locale", &prompt->locale);
-    if (const json* v = Find(obj, "tags")) ReadStringList(*v, "tags", &prompt->tags);
-    if (const json* v = Find(obj, "parent_id")) ReadString(*v, "parent_id", &prompt->parent_id);
-    if (const json* v = Find(obj, "techniques")) {
+    if (std::optional<View> v = Find(obj, "locale")) ReadString(*v, "locale", &prompt->locale);
+    if (std::optional<View> v = Find(obj, "tags")) ReadStringList(*v, "tags", &prompt->tags);
+    if (std::optional<View> v = Find(obj, "parent_id"))
+      ReadString(*v, "parent_id", &prompt->parent_id);
+    if (std::optional<View> v = Find(obj, "techniques")) {
       ReadStringList(*v, "techniques", &prompt->techniques);
     }
     agent_.ReadSystemAndCanary(obj, prompt);
-    if (const json* v = Find(obj, "tools")) agent_.ReadTools(*v, prompt);
-    if (const json* v = Find(obj, "group")) ReadNonEmptyString(*v, "group", &prompt->group);
-    if (const json* v = Find(obj, "pair_id")) ReadNonEmptyString(*v, "pair_id", &prompt->pair_id);
-    if (const json* v = Find(obj, "expect")) agent_.ReadExpect(*v, &prompt->expect);
+    if (std::optional<View> v = Find(obj, "tools")) agent_.ReadTools(*v, prompt);
+    if (std::optional<View> v = Find(obj, "group")) ReadNonEmptyString(*v, "group", &prompt->group);
+    if (std::optional<View> v = Find(obj, "pair_id"))
+      ReadNonEmptyString(*v, "pair_id", &prompt->pair_id);
+    if (std::optional<View> v = Find(obj, "expect")) agent_.ReadExpect(*v, &prompt->expect);
   }
 
-  void ReadId(const json& obj, Prompt* prompt) {
-    const json* id = Require(obj, "id");
+  void ReadId(const View& obj, Prompt* prompt) {
+    std::optional<View> id = Require(obj, "id");
     std::string text;
     if (id && ReadNonEmptyString(*id, "id", &text)) prompt->id = std::move(text);
   }
 
-  void ReadConversation(const json& obj, Prompt* prompt) {
-    const json* text = Find(obj, "text");
-    const json* turns = Find(obj, "turns");
+  void ReadConversation(const View& obj, Prompt* prompt) {
+    std::optional<View> text = Find(obj, "text");
+    std::optional<View> turns = Find(obj, "turns");
     if (text && turns) return Add("turns", "give either 'text' or 'turns', not both");
     if (!text && !turns) return Add("text", "missing required field (give 'text' or 'turns')");
     if (turns) return ReadTurns(*turns, prompt);
@@ -162,35 +118,39 @@ class LineParser : private LineReader {
     }
   }
 
-  void ReadTurns(const json& turns, Prompt* prompt) {
+  void ReadTurns(const View& turns, Prompt* prompt) {
     if (!turns.is_array()) {
       return Add("turns", std::string("expected an array of {role, content} objects, got ") +
                               turns.type_name());
     }
-    if (turns.empty()) return Add("turns", "must have at least one turn");
-    for (size_t i = 0; i < turns.size(); ++i) {
-      ReadTurn(turns[i], "turns[" + std::to_string(i) + "]", prompt);
-    }
+    if (turns.size() == 0) return Add("turns", "must have at least one turn");
+    std::optional<View> last;
+    turns.ForEachElement([&](size_t i, const View& turn) {
+      ReadTurn(turn, "turns[" + std::to_string(i) + "]", prompt);
+      last = turn;
+    });
     // The model answers the last turn, so it must be the user's, or a tool's result (an agent
     // answers what its tool returned).
-    const json* last_role = turns.back().is_object() ? Find(turns.back(), "role") : nullptr;
-    if (last_role && last_role->is_string() && *last_role != "user" && *last_role != "tool") {
+    std::optional<View> last_role = last->is_object() ? Find(*last, "role") : std::nullopt;
+    if (last_role && last_role->is_string() && last_role->str() != "user" &&
+        last_role->str() != "tool") {
       Add("turns", "the last turn must have role 'user' or 'tool', got '" +
-                       last_role->get<std::string>() + "'");
+                       std::string(last_role->str()) + "'");
     }
   }
 
-  void ReadTurn(const json& turn, const std::string& field, Prompt* prompt) {
+  void ReadTurn(const View& turn, const std::string& field, Prompt* prompt) {
     if (!turn.is_object()) {
       return Add(field, std::string("expected an object {role, content}, got ") + turn.type_name());
     }
-    for (const auto& [key, value] : turn.items()) {
+    turn.ForEachKey([&](std::string_view key) {
       if (!OneOf(kTurnFields, key)) {
-        Add(field + "." + key, "unknown field; allowed: role, content, tool_calls, tool_call_id");
+        Add(field + "." + std::string(key),
+            "unknown field; allowed: role, content, tool_calls, tool_call_id");
       }
-    }
+    });
     Turn out;
-    const json* role = Find(turn, "role");
+    std::optional<View> role = Find(turn, "role");
     if (!role) Add(field + ".role", "missing required field");
     bool ok = role && ReadString(*role, field + ".role", &out.role);
     if (ok && !OneOf(kRoles, out.role)) {
@@ -200,13 +160,13 @@ class LineParser : private LineReader {
     const std::string role_name = ok ? out.role : "";
     ok = agent_.ReadTurnToolCalls(turn, field, role_name, &out) && ok;
     ok = agent_.ReadTurnToolCallId(turn, field, role_name, &out) && ok;
-    ok = ReadTurnContent(turn, field, Find(turn, "tool_calls") != nullptr, &out) && ok;
+    ok = ReadTurnContent(turn, field, Find(turn, "tool_calls").has_value(), &out) && ok;
     if (ok) prompt->turns.push_back(std::move(out));
   }
 
   // An assistant turn that calls tools may leave its content empty or out.
-  bool ReadTurnContent(const json& turn, const std::string& field, bool calls_tools, Turn* out) {
-    const json* content = Find(turn, "content");
+  bool ReadTurnContent(const View& turn, const std::string& field, bool calls_tools, Turn* out) {
+    std::optional<View> content = Find(turn, "content");
     if (calls_tools) return !content || ReadString(*content, field + ".content", &out->content);
     if (!content) {
       Add(field + ".content", "missing required field");
@@ -215,8 +175,8 @@ class LineParser : private LineReader {
     return ReadNonEmptyString(*content, field + ".content", &out->content);
   }
 
-  void ReadCategory(const json& obj, Prompt* prompt) {
-    const json* value = Require(obj, "category");
+  void ReadCategory(const View& obj, Prompt* prompt) {
+    std::optional<View> value = Require(obj, "category");
     std::string text;
     if (!value || !ReadString(*value, "category", &text)) return;
     Result<CategoryPath> path = CategoryPath::Parse(text);
@@ -241,8 +201,8 @@ class LineParser : private LineReader {
     return message;
   }
 
-  void ReadIntent(const json& obj, Prompt* prompt) {
-    const json* value = Require(obj, "intent");
+  void ReadIntent(const View& obj, Prompt* prompt) {
+    std::optional<View> value = Require(obj, "intent");
     std::string text;
     if (!value ||
         !ReadString(*value, "intent", &text, "a string, one of safe, harmful, adversarial")) {
@@ -254,8 +214,8 @@ class LineParser : private LineReader {
     prompt->intent = *intent;
   }
 
-  void ReadPersona(const json& obj, Prompt* prompt) {
-    const json* value = Find(obj, "persona");
+  void ReadPersona(const View& obj, Prompt* prompt) {
+    std::optional<View> value = Find(obj, "persona");
     std::string text;
     if (!value ||
         !ReadString(*value, "persona", &text, "a string, one of normal, unskilled, skilled")) {
@@ -269,15 +229,38 @@ class LineParser : private LineReader {
   }
 
   const Taxonomy& taxonomy_;
-  AgentFieldReader agent_;
+  AgentFieldReader<View> agent_;
+  JsonLine json_;
 };
 
 }  // namespace
 
+namespace dataset_internal {
+
+bool ParsePromptLineWithNlohmann(std::string_view line, const std::string& file, int line_number,
+                                 const Taxonomy& taxonomy, Prompt* prompt,
+                                 std::vector<DatasetProblem>* problems) {
+  return LineParser<NlohmannLine>(file, line_number, taxonomy, problems).Parse(line, prompt);
+}
+
+bool ParsePromptLineFast(std::string_view line, const std::string& file, int line_number,
+                         const Taxonomy& taxonomy, Prompt* prompt) {
+  std::vector<DatasetProblem> problems;  // any problem: the line is read again
+  return LineParser<SimdjsonLine>(file, line_number, taxonomy, &problems).Parse(line, prompt);
+}
+
+}  // namespace dataset_internal
+
 bool ParsePromptLine(std::string_view line, const std::string& file, int line_number,
                      const Taxonomy& taxonomy, Prompt* prompt,
                      std::vector<DatasetProblem>* problems) {
-  return LineParser(file, line_number, taxonomy, problems).Parse(line, prompt);
+  *prompt = Prompt();
+  if (dataset_internal::ParsePromptLineFast(line, file, line_number, taxonomy, prompt)) {
+    return true;
+  }
+  *prompt = Prompt();
+  return dataset_internal::ParsePromptLineWithNlohmann(line, file, line_number, taxonomy, prompt,
+                                                       problems);
 }
 
 }  // namespace safeval

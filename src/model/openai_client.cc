@@ -80,39 +80,34 @@ class ChatRequestEncoder {
 
   std::string operator()(const ModelRequest& request) const {
     const std::string& system = request.system.empty() ? options_.system_prompt : request.system;
-    if (!plain_ || !IsPlain(system, request)) return EncodeChatRequest(options_, request);
     std::string out;
-    out.reserve(head_.size() + tail_.size() + system.size() + 64 +
-                request.conversation.size() * 40 + request.conversation.back().content.size());
-    out += head_;
-    if (!system.empty()) AppendMessage(out, "system", system);
-    for (const Turn& turn : request.conversation) {
-      if (out.back() != '[') out += ',';
-      AppendMessage(out, turn.role, turn.content);
-    }
-    out += tail_;
-    return out;
+    if (plain_ && Write(system, request, &out)) return out;
+    return EncodeChatRequest(options_, request);
   }
 
  private:
-  static bool IsPlain(const std::string& system, const ModelRequest& request) {
-    if (!request.tools_json.empty() || request.conversation.empty() || !IsValidUtf8(system)) {
-      return false;
-    }
+  // False, with *out part written, for a request that is not plain.
+  bool Write(const std::string& system, const ModelRequest& request, std::string* out) const {
+    if (!request.tools_json.empty() || request.conversation.empty()) return false;
+    out->reserve(head_.size() + tail_.size() + system.size() + 64 +
+                 request.conversation.size() * 40 + request.conversation.back().content.size());
+    *out += head_;
+    if (!system.empty() && !AppendMessage("system", system, out)) return false;
     for (const Turn& turn : request.conversation) {
-      if (turn.role == "tool" || !turn.tool_calls.empty() || !IsValidUtf8(turn.role) ||
-          !IsValidUtf8(turn.content)) {
-        return false;
-      }
+      if (turn.role == "tool" || !turn.tool_calls.empty()) return false;
+      if (out->back() != '[') *out += ',';
+      if (!AppendMessage(turn.role, turn.content, out)) return false;
     }
+    *out += tail_;
     return true;
   }
-  static void AppendMessage(std::string& out, std::string_view role, std::string_view content) {
-    out += "{\"content\":";
-    AppendJsonString(out, content);
-    out += ",\"role\":";
-    AppendJsonString(out, role);
-    out += '}';
+  static bool AppendMessage(std::string_view role, std::string_view content, std::string* out) {
+    *out += "{\"content\":";
+    if (!AppendJsonString(content, out)) return false;
+    *out += ",\"role\":";
+    if (!AppendJsonString(role, out)) return false;
+    *out += '}';
+    return true;
   }
 
   OpenAiOptions options_;
