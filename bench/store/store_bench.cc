@@ -3,17 +3,18 @@
 // PostgreSQL in a fresh schema that is dropped at the end. bench/store/README.md has the figures.
 //
 //   BM_CreateRunStreaming  a run of N prompts streamed into the store (Store::CreateRunStreaming)
-//   BM_SaveResults         N results, each with one verdict, saved in batches of 500 into a
-//                          fresh run (Store::SaveResults), as `safeval run` saves them
+//   BM_SaveResults         N results, each with one verdict, saved in batches of 500 (--batch)
+//                          into a fresh run (Store::SaveResults), as `safeval run` saves them
 //   BM_SaveResultsAgain    the same N results saved again over the first ones (a rerun or
 //                          retry: every result and its verdicts replaced)
 //   BM_SaveLeasedResults   PostgreSQL only: N results saved as workers save them, one leased
-//                          batch of 500 at a time (LeaseBatch, SaveLeasedResults, CompleteBatch)
+//                          batch of 500 (--batch) at a time (LeaseBatch, SaveLeasedResults,
+//                          CompleteBatch)
 //
 // Times are wall-clock (the database server works in another process): items_per_second is
 // what to compare. Nothing in the responses is real harmful content.
 //
-//   store_bench [--items=N] [--benchmark_filter=Postgres] [--benchmark_repetitions=3]
+//   store_bench [--items=N] [--batch=N] [--benchmark_filter=Postgres] [--benchmark_repetitions=3]
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -34,8 +35,8 @@
 namespace safeval {
 namespace {
 
-constexpr int kBatch = 500;  // results per SaveResults call, as the executor saves them
-int64_t g_items = 100000;    // --items=N
+int64_t g_batch = 500;     // --batch=N: results per SaveResults call (`safeval run` saves 2,000)
+int64_t g_items = 100000;  // --items=N
 
 RunRecord MakeRun(const std::string& id) {
   RunRecord run;
@@ -62,6 +63,19 @@ Prompt Item(int64_t i) {
                     kCategory, i % 3 == 0 ? Intent::kSafe : Intent::kHarmful);
 }
 
+// A response cache key like run/response_cache.h's: the target's namespace, '-', 16 hex digits
+// of a hash of the conversation. The hash part is what makes the keys of consecutive items land
+// anywhere in an index on them (a key counting up would always append at its end).
+std::string CacheKey(int64_t index) {
+  uint64_t z = static_cast<uint64_t>(index) * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(z));
+  return "5f1e0c2a9b3d7e64-" + std::string(hex);
+}
+
 // A judged result the size of a short model answer, with the rules judge's verdict.
 ItemResult Judged(int64_t index) {
   ItemResult r;
@@ -77,7 +91,7 @@ ItemResult Judged(int64_t index) {
   r.latency_ms = 120 + index % 50;
   r.prompt_tokens = 24;
   r.completion_tokens = 48;
-  r.cache_key = "openai:mock|" + std::to_string(index * 7919);
+  r.cache_key = CacheKey(index);
   Verdict v;
   v.judge = "rules";
   v.judge_version = "rules@1";
@@ -132,10 +146,11 @@ class BenchStore {
     return Check(state, store_->CreateRunStreaming(MakeRun(id), source, {}));
   }
 
-  // Saves the run's g_items results in batches of kBatch.
+  // Saves the run's g_items results in batches of g_batch.
   bool SaveAll(benchmark::State& state, const std::string& id) {
-    for (int64_t first = 0; first < g_items; first += kBatch) {
-      if (!Check(state, store_->SaveResults(id, Batch(first, std::min(g_items, first + kBatch))))) {
+    for (int64_t first = 0; first < g_items; first += g_batch) {
+      if (!Check(state,
+                 store_->SaveResults(id, Batch(first, std::min(g_items, first + g_batch))))) {
         return false;
       }
     }
@@ -192,7 +207,8 @@ void BM_SaveResultsAgain(benchmark::State& state, const std::string& backend) {
 
 // One worker's loop over a whole run (cli/worker_command's store calls without the model).
 bool WorkThrough(benchmark::State& state, WorkQueue& queue, const std::string& id) {
-  if (!BenchStore::Check(state, queue.CreateWorkBatches(id, kBatch))) return false;
+  if (!BenchStore::Check(state, queue.CreateWorkBatches(id, static_cast<int>(g_batch))))
+    return false;
   while (true) {
     Result<std::optional<WorkBatch>> lease =
         queue.LeaseBatch("bench-worker", id, std::chrono::seconds(60));
@@ -249,8 +265,10 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg.rfind("--items=", 0) == 0 && std::atoll(arg.c_str() + 8) > 0) {
       safeval::g_items = std::atoll(arg.c_str() + 8);
+    } else if (arg.rfind("--batch=", 0) == 0 && std::atoll(arg.c_str() + 8) > 0) {
+      safeval::g_batch = std::atoll(arg.c_str() + 8);
     } else {
-      std::fprintf(stderr, "usage: store_bench [--items=N] [benchmark flags]\n");
+      std::fprintf(stderr, "usage: store_bench [--items=N] [--batch=N] [benchmark flags]\n");
       return 2;
     }
   }

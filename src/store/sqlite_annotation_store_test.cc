@@ -474,12 +474,15 @@ TEST(SqliteAnnotationStore, AVersion4StoreMigratesAndKeepsItsRuns) {
     ASSERT_OK((*runs)->SaveResults("r1", {r}));
   }
   {
-    // Turn the file back into a version 4 store: drop what version 5 added.
+    // Turn the file back into a version 4 store: undo what versions 5 and 6 did.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_OK(db);
     ASSERT_OK(
         (*db)->Exec("DROP TABLE adjudications; DROP TABLE labels; DROP TABLE round_items;"
                     " DROP TABLE rounds; DROP TABLE annotators;"
+                    " DROP INDEX results_by_cache_hash; ALTER TABLE results DROP COLUMN cache_hash;"
+                    " CREATE INDEX results_by_cache_key ON results (cache_key)"
+                    " WHERE cache_key != '' AND outcome = 'judged';"
                     " UPDATE meta SET value = '4' WHERE key = 'schema_version';"));
   }
   auto stores = OpenSqliteStores(path);
@@ -499,7 +502,7 @@ TEST(SqliteAnnotationStore, AVersion4StoreMigratesAndKeepsItsRuns) {
     auto stmt = (*db)->Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
     ASSERT_OK(stmt);
     ASSERT_TRUE(*stmt->Step());
-    EXPECT_EQ(stmt->ColumnText(0), "5");
+    EXPECT_EQ(stmt->ColumnText(0), "6");
   }
 }
 

@@ -169,6 +169,14 @@ SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::BindBorrowed(int index, std::string_view text) {
+  // SQLITE_STATIC: SQLite reads the caller's bytes when the statement runs. A null data pointer
+  // (a default string_view) would bind NULL, so an empty view binds a static "".
+  const char* data = text.empty() ? "" : text.data();
+  NoteBind(sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_STATIC, SQLITE_UTF8));
+  return *this;
+}
+
 SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
   NoteBind(sqlite3_bind_int64(stmt_, index, value));
   return *this;
@@ -245,6 +253,19 @@ Status SqliteTransaction::Commit() {
   SV_RETURN_IF_ERROR(db_->Exec("COMMIT"));
   db_ = nullptr;
   return Status::Ok();
+}
+
+Result<ForeignKeysOff> ForeignKeysOff::Begin(SqliteDb& db) {
+  SV_ASSIGN_OR_RETURN(SqliteStatement read, db.Prepare("PRAGMA foreign_keys"));
+  SV_ASSIGN_OR_RETURN(bool row, read.Step());
+  if (!row || read.ColumnInt(0) == 0) return ForeignKeysOff(nullptr);
+  SV_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF"));
+  return ForeignKeysOff(&db);
+}
+
+ForeignKeysOff::~ForeignKeysOff() {
+  // Outside a transaction the switch cannot fail for want of a lock: it only sets a flag.
+  if (db_) (void)db_->Exec("PRAGMA foreign_keys = ON");
 }
 
 }  // namespace safeval::store_internal

@@ -24,6 +24,24 @@ int64_t CountRows(SqliteDb& db, const std::string& table) {
   return stmt->ColumnInt(0);
 }
 
+TEST(SqliteDb, BindBorrowedReadsTheCallersBytesWhenTheStatementRuns) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (s TEXT NOT NULL, e TEXT NOT NULL)").ok());
+  auto insert = db->Prepare("INSERT INTO t VALUES (?, ?)");
+  ASSERT_TRUE(insert.ok());
+  std::string text("a\0b", 3);
+  // A default string_view has no data pointer: it must bind '' (the column is NOT NULL), not NULL.
+  insert->BindBorrowed(1, text).BindBorrowed(2, std::string_view());
+  text[0] = 'x';  // borrowed, not copied: the row gets the bytes as they are when it runs
+  ASSERT_TRUE(insert->Run().ok());
+  auto read = db->Prepare("SELECT s, e, typeof(e) FROM t");
+  ASSERT_TRUE(read.ok());
+  ASSERT_TRUE(*read->Step());
+  EXPECT_EQ(read->ColumnText(0), std::string("x\0b", 3));
+  EXPECT_EQ(read->ColumnText(1), "");
+  EXPECT_EQ(read->ColumnText(2), "text");
+}
+
 TEST(SqliteDb, BindsAndReadsEveryType) {
   auto db = OpenMemory();
   ASSERT_TRUE(db->Exec("CREATE TABLE t (s TEXT, i INTEGER, d REAL, q INTEGER, n INTEGER)").ok());
@@ -139,6 +157,35 @@ TEST(SqliteDb, FolderCannotBeOpened) {
   EXPECT_EQ(db.status().code(), StatusCode::kIoError);
   EXPECT_EQ(db.status().message().rfind("cannot open store '" + dir.path() + "'", 0), 0u)
       << db.status().message();
+}
+
+int64_t ForeignKeys(SqliteDb& db) {
+  auto stmt = db.Prepare("PRAGMA foreign_keys");
+  EXPECT_TRUE(stmt.ok() && *stmt->Step());
+  return stmt.ok() ? stmt->ColumnInt(0) : -1;
+}
+
+TEST(SqliteDb, ForeignKeysOffLastsUntilItIsDestroyed) {
+  auto db = OpenMemory();
+  ASSERT_TRUE(db->Exec("PRAGMA foreign_keys = ON; CREATE TABLE p (id INTEGER PRIMARY KEY);"
+                       " CREATE TABLE c (p INTEGER REFERENCES p (id))")
+                  .ok());
+  auto orphan = db->Prepare("INSERT INTO c VALUES (7)");  // prepared while keys were checked
+  ASSERT_TRUE(orphan.ok());
+  {
+    auto off = ForeignKeysOff::Begin(*db);
+    ASSERT_TRUE(off.ok()) << off.status().ToString();
+    EXPECT_EQ(ForeignKeys(*db), 0);
+    EXPECT_TRUE(orphan->Run().ok());
+  }
+  EXPECT_EQ(ForeignKeys(*db), 1);
+  orphan->Reset();
+  EXPECT_FALSE(orphan->Run().ok());
+  EXPECT_EQ(CountRows(*db, "c"), 1);
+  // A connection that does not check them is left as it was.
+  ASSERT_TRUE(db->Exec("PRAGMA foreign_keys = OFF").ok());
+  { ASSERT_TRUE(ForeignKeysOff::Begin(*db).ok()); }
+  EXPECT_EQ(ForeignKeys(*db), 0);
 }
 
 }  // namespace

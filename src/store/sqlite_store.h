@@ -20,11 +20,14 @@
 
 namespace safeval::store_internal {
 
+struct ResultWriter;  // sqlite_store_items.cc: the statements that save one result
+
 class SqliteStore final : public Store {
  public:
   // `db` may be shared with a SqliteAnnotationStore (OpenSqliteStores): one connection, used
   // by one thread, with one store's transaction open at a time.
-  explicit SqliteStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  explicit SqliteStore(std::shared_ptr<SqliteDb> db);
+  ~SqliteStore() override;
 
   Status CreateRun(const RunRecord& run, const std::vector<Prompt>& prompts) override;
   Status CreateRunStreaming(const RunRecord& run, const PromptSource& next,
@@ -93,7 +96,11 @@ class SqliteStore final : public Store {
   // Names the store in an error found in a row's content (bad JSON, unknown enum name).
   Status Corrupt(const Status& status, const std::string& run_id, int64_t index) const;
 
+  // The statements that save results, prepared on first use and kept for the connection.
+  Result<ResultWriter*> Writer();
+
   std::shared_ptr<SqliteDb> db_;
+  std::unique_ptr<ResultWriter> writer_;  // after db_: its statements are finalised first
 };
 
 // Opens, configures and migrates the store's connection exactly as OpenSqliteStore does.

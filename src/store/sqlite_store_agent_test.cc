@@ -214,12 +214,16 @@ TEST(StoreAgents, AVersion3StoreMigratesAndItsRowsLoadWithEmptyFields) {
     ASSERT_TRUE((*store)->SaveResults("r", {r}).ok());
   }
   {
-    // Turn the file back into a version 3 store: drop what versions 4 and 5 added.
+    // Turn the file back into a version 3 store: undo what versions 4 to 6 did.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)
                     ->Exec("DROP TABLE adjudications; DROP TABLE labels; DROP TABLE round_items;"
                            " DROP TABLE rounds; DROP TABLE annotators;"
+                           " DROP INDEX results_by_cache_hash;"
+                           " ALTER TABLE results DROP COLUMN cache_hash;"
+                           " CREATE INDEX results_by_cache_key ON results (cache_key)"
+                           " WHERE cache_key != '' AND outcome = 'judged';"
                            " ALTER TABLE results DROP COLUMN tool_calls;"
                            " ALTER TABLE results DROP COLUMN findings;"
                            " ALTER TABLE verdicts DROP COLUMN missed_distress;"
@@ -251,7 +255,7 @@ TEST(StoreAgents, AVersion3StoreMigratesAndItsRowsLoadWithEmptyFields) {
     auto stmt = (*db)->Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
     ASSERT_TRUE(stmt.ok());
     ASSERT_TRUE(*stmt->Step());
-    EXPECT_EQ(stmt->ColumnText(0), "5");  // migrated to the newest version
+    EXPECT_EQ(stmt->ColumnText(0), "6");  // migrated to the newest version
   }
 }
 

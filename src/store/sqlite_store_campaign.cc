@@ -2,17 +2,28 @@
 // their response answers) and the record of each batch.
 #include "store/sqlite_store.h"
 #include "store/store_json.h"
+#include "store/store_rows.h"
 
 namespace safeval::store_internal {
 
+// Both lookups go through the partial index results_by_cache_hash (store_rows.h, CacheKeyHash):
+// their WHERE repeats the index's condition, which SQLite needs to use a partial index.
 Result<bool> SqliteStore::HasCachedResponses(const std::string& prefix) {
   auto find = [&]() -> Result<bool> {
-    // A range over the partial index: keys in [prefix, prefix + U+FFFF).
-    SV_ASSIGN_OR_RETURN(
-        SqliteStatement stmt,
-        db_->Prepare("SELECT 1 FROM results WHERE cache_key >= ? AND cache_key < ?"
-                     " AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
-    return stmt.Bind(1, prefix).Bind(2, prefix + "\xef\xbf\xbf").Step();
+    // Keys in [prefix, prefix + U+FFFF). A prefix as long as the hash's prefix part (a target's
+    // namespace is) reads one range of the index; a shorter one reads every result.
+    bool ranged = prefix.size() >= kCacheHashPrefixBytes;
+    SV_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                        db_->Prepare(std::string("SELECT 1 FROM results WHERE ") +
+                                     (ranged ? "cache_hash BETWEEN ?3 AND ?4 AND " : "") +
+                                     "cache_key >= ?1 AND cache_key < ?2"
+                                     " AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
+    stmt.Bind(1, prefix).Bind(2, prefix + "\xef\xbf\xbf");
+    if (ranged) {
+      auto [first, last] = CacheHashRange(prefix);
+      stmt.Bind(3, first).Bind(4, last);
+    }
+    return stmt.Step();
   };
   return WithOperation(find(), "reading the response cache");
 }
@@ -24,12 +35,12 @@ Result<std::vector<std::pair<std::string, CachedResponse>>> SqliteStore::FindCac
     SV_ASSIGN_OR_RETURN(
         SqliteStatement stmt,
         db_->Prepare("SELECT response, prompt_tokens, completion_tokens, media_path, tool_calls"
-                     " FROM results"
-                     " WHERE cache_key = ? AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
+                     " FROM results WHERE cache_hash = ? AND cache_key = ?"
+                     " AND cache_key != '' AND outcome = 'judged' LIMIT 1"));
     std::vector<std::pair<std::string, CachedResponse>> found;
     for (const std::string& key : keys) {
       stmt.Reset();
-      SV_ASSIGN_OR_RETURN(bool row, stmt.Bind(1, key).Step());
+      SV_ASSIGN_OR_RETURN(bool row, stmt.Bind(1, CacheKeyHash(key)).Bind(2, key).Step());
       if (!row) continue;
       CachedResponse cached;
       cached.response = stmt.ColumnText(0);

@@ -229,12 +229,14 @@ TEST(StoreStreaming, AVersion2StoreMigratesKeepingItsResults) {
     ASSERT_TRUE((*store)->SaveResults("r", {Judged(0, true)}).ok());
   }
   {
-    // Turn the file back into a version 2 store: drop what versions 3 to 5 added.
+    // Turn the file back into a version 2 store: drop what versions 3 to 6 added.
     auto db = store_internal::SqliteDb::Open(path, 1000);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("DROP TABLE adjudications; DROP TABLE labels; DROP TABLE round_items;"
                             " DROP TABLE rounds; DROP TABLE annotators;"
-                            " DROP TABLE batches; DROP TABLE attacks; DROP INDEX results_by_cache_key;"
+                            " DROP TABLE batches; DROP TABLE attacks;"
+                            " DROP INDEX results_by_cache_hash;"
+                            " ALTER TABLE results DROP COLUMN cache_hash;"
                             " ALTER TABLE results DROP COLUMN cache_key;"
                             " ALTER TABLE results DROP COLUMN from_cache;"
                             " ALTER TABLE results DROP COLUMN media_path;"

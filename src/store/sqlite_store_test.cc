@@ -340,14 +340,14 @@ TEST(SqliteStore, FutureSchemaVersionIsRefused) {
   {
     auto db = SqliteDb::Open(path, 1000);
     ASSERT_OK(db);
-    ASSERT_OK((*db)->Exec("UPDATE meta SET value = '6' WHERE key = 'schema_version'"));
+    ASSERT_OK((*db)->Exec("UPDATE meta SET value = '7' WHERE key = 'schema_version'"));
   }
   auto store = OpenSqliteStore(path);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store.status().message(), "store " + path +
-                                          " has schema version 6; this safeval understands up "
-                                          "to 5 — upgrade safeval");
+                                          " has schema version 7; this safeval understands up "
+                                          "to 6 — upgrade safeval");
 }
 
 TEST(SqliteStore, SaveResultsForUnknownRunFailsAndWritesNothing) {

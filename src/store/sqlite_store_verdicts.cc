@@ -19,6 +19,7 @@ struct VerdictWriter {
   SqliteStatement next;      // the position after the item's last verdict
   SqliteStatement remove;
   SqliteStatement insert;
+  RowJson json;  // borrowed by `insert`
 
   static Result<VerdictWriter> Prepare(SqliteDb& db) {
     SV_ASSIGN_OR_RETURN(SqliteStatement o,
@@ -35,7 +36,7 @@ struct VerdictWriter {
     SV_ASSIGN_OR_RETURN(SqliteStatement i, db.Prepare("INSERT INTO verdicts (run_id, idx, pos, " +
                                                       std::string(kVerdictColumns) + ") VALUES (" +
                                                       kPlaceholders + ")"));
-    return VerdictWriter{std::move(o), std::move(p), std::move(n), std::move(r), std::move(i)};
+    return VerdictWriter{std::move(o), std::move(p), std::move(n), std::move(r), std::move(i), {}};
   }
 
   // InvalidArgument unless the item has a result whose outcome is judged.
@@ -72,7 +73,7 @@ struct VerdictWriter {
     SV_ASSIGN_OR_RETURN(int64_t pos, TakePosition(run_id, index, verdict.judge));
     insert.Reset();
     insert.Bind(1, run_id).Bind(2, index).Bind(3, pos);
-    SV_RETURN_IF_ERROR(BindVerdict(insert, verdict));
+    SV_RETURN_IF_ERROR(BindVerdict(insert, verdict, json));
     return insert.Run();
   }
 };

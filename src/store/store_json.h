@@ -43,8 +43,11 @@ Result<Findings> FindingsFromJson(std::string_view json);
 std::string CellsToJson(const std::vector<CellCount>& cells);
 Result<std::vector<CellCount>> CellsFromJson(const std::string& text);
 
-// [{"start", "end", "cue"}, ...]
+// [{"start", "end", "cue"}, ...]. Fails with InvalidArgument when a cue is not valid UTF-8.
 Result<std::string> EvidenceToJson(const std::vector<Evidence>& evidence);
+// The same into `out` (replacing its content, reusing its buffer); `out` is unspecified after
+// a failure.
+Status EvidenceToJson(const std::vector<Evidence>& evidence, std::string& out);
 Result<std::vector<Evidence>> EvidenceFromJson(std::string_view json);
 
 // ["a", "b", ...]

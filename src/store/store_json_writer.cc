@@ -121,11 +121,9 @@ void AppendPrompt(std::string& out, const Prompt& p) {
   if (!p.expect.empty()) AppendExpect(j.Key("expect"), p.expect);
 }
 
-// `json` when it is valid UTF-8; every string went in unchanged, so it is exactly when each one
-// was, and one check at the end replaces one per field.
-Result<std::string> Checked(std::string json, const std::string& what) {
-  size_t bad = 0;
-  if (IsValidUtf8(json, &bad)) return json;
+// Every string goes into the JSON unchanged, so the JSON is valid UTF-8 exactly when each one
+// was: one check of the whole replaces one per field. This is the error when it fails.
+Status NotUtf8(const std::string& what, size_t bad) {
   return Status::InvalidArgument(what + " cannot be stored: invalid UTF-8 at byte " +
                                  std::to_string(bad) + " of its JSON");
 }
@@ -136,11 +134,20 @@ Result<std::string> PromptToJson(const Prompt& prompt) {
   std::string out;
   out.reserve(256);
   AppendPrompt(out, prompt);
-  return Checked(std::move(out), "prompt '" + SanitizeUtf8(prompt.id) + "'");
+  size_t bad = 0;
+  if (IsValidUtf8(out, &bad)) return out;
+  return NotUtf8("prompt '" + SanitizeUtf8(prompt.id) + "'", bad);
 }
 
 Result<std::string> EvidenceToJson(const std::vector<Evidence>& evidence) {
-  std::string out = "[";
+  std::string out;
+  SV_RETURN_IF_ERROR(EvidenceToJson(evidence, out));
+  return out;
+}
+
+Status EvidenceToJson(const std::vector<Evidence>& evidence, std::string& out) {
+  out.clear();
+  out += '[';
   for (size_t i = 0; i < evidence.size(); ++i) {
     if (i > 0) out += ',';
     ObjectWriter span(out);
@@ -149,7 +156,9 @@ Result<std::string> EvidenceToJson(const std::vector<Evidence>& evidence) {
     span.String("cue", evidence[i].cue);
   }
   out += ']';
-  return Checked(std::move(out), "evidence");
+  size_t bad = 0;
+  if (IsValidUtf8(out, &bad)) return Status::Ok();
+  return NotUtf8("evidence", bad);
 }
 
 }  // namespace safeval::store_internal

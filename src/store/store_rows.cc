@@ -1,8 +1,25 @@
 #include "store/store_rows.h"
 
+#include "core/hash.h"
 #include "store/store_json.h"
 
 namespace safeval::store_internal {
+namespace {
+
+uint64_t High32(std::string_view key) { return Hash64(key.substr(0, kCacheHashPrefixBytes)) << 32; }
+
+}  // namespace
+
+int64_t CacheKeyHash(std::string_view key) {
+  if (key.empty()) return 0;
+  return static_cast<int64_t>(High32(key) | (Hash64(key) & 0xFFFFFFFFu));
+}
+
+std::pair<int64_t, int64_t> CacheHashRange(std::string_view prefix) {
+  uint64_t high = High32(prefix);
+  // Two's complement keeps the order of equal high halves: first <= last as signed values too.
+  return {static_cast<int64_t>(high), static_cast<int64_t>(high | 0xFFFFFFFFu)};
+}
 
 Status BindRun(SqliteStatement& stmt, const RunRecord& run) {
   SV_ASSIGN_OR_RETURN(std::string judges, StringsToJson(run.judges));
@@ -45,23 +62,24 @@ Result<RunRecord> ReadRun(const SqliteStatement& stmt, int first) {
   return run;
 }
 
-Status BindResult(SqliteStatement& stmt, const ItemResult& result) {
-  SV_ASSIGN_OR_RETURN(std::string tool_calls, ToolCallsToJson(result.tool_calls));
-  SV_ASSIGN_OR_RETURN(std::string findings, FindingsToJson(result.findings));
+Status BindResult(SqliteStatement& stmt, const ItemResult& result, RowJson& json) {
+  SV_ASSIGN_OR_RETURN(json.tool_calls, ToolCallsToJson(result.tool_calls));
+  SV_ASSIGN_OR_RETURN(json.findings, FindingsToJson(result.findings));
   stmt.Bind(2, result.index)
-      .Bind(3, Name(result.outcome))
-      .Bind(4, result.response)
-      .Bind(5, result.error)
+      .BindBorrowed(3, Name(result.outcome))
+      .BindBorrowed(4, result.response)
+      .BindBorrowed(5, result.error)
       .Bind(6, result.http_status)
       .Bind(7, result.attempts)
       .Bind(8, result.latency_ms)
       .Bind(9, result.prompt_tokens)
       .Bind(10, result.completion_tokens)
-      .Bind(11, result.cache_key)
+      .BindBorrowed(11, result.cache_key)
       .Bind(12, result.from_cache)
-      .Bind(13, result.media_path)
-      .Bind(14, tool_calls)
-      .Bind(15, findings);
+      .BindBorrowed(13, result.media_path)
+      .BindBorrowed(14, json.tool_calls)
+      .BindBorrowed(15, json.findings)
+      .Bind(16, CacheKeyHash(result.cache_key));
   return Status::Ok();
 }
 
@@ -87,17 +105,17 @@ Result<ItemResult> ReadResult(const SqliteStatement& stmt, int first) {
   return result;
 }
 
-Status BindVerdict(SqliteStatement& stmt, const Verdict& verdict) {
-  SV_ASSIGN_OR_RETURN(std::string evidence, EvidenceToJson(verdict.evidence));
-  stmt.Bind(4, verdict.judge)
-      .Bind(5, verdict.judge_version)
-      .Bind(6, Name(verdict.cls))
+Status BindVerdict(SqliteStatement& stmt, const Verdict& verdict, RowJson& json) {
+  SV_RETURN_IF_ERROR(EvidenceToJson(verdict.evidence, json.evidence));
+  stmt.BindBorrowed(4, verdict.judge)
+      .BindBorrowed(5, verdict.judge_version)
+      .BindBorrowed(6, Name(verdict.cls))
       .Bind(7, verdict.violation)
       .Bind(8, verdict.confidence)
       .Bind(9, verdict.quality)
       .Bind(10, verdict.severity)
-      .Bind(11, verdict.rationale)
-      .Bind(12, evidence)
+      .BindBorrowed(11, verdict.rationale)
+      .BindBorrowed(12, json.evidence)
       .Bind(13,
             verdict.missed_distress ? std::optional<int>(*verdict.missed_distress) : std::nullopt);
   return Status::Ok();

@@ -1,7 +1,12 @@
 #include "store/store_schema.h"
 
 #include <charconv>
+#include <cstdint>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/store_rows.h"
 
 namespace safeval::store_internal {
 namespace {
@@ -9,6 +14,8 @@ namespace {
 struct Migration {
   int version;           // the schema version after this migration
   std::string_view sql;  // statements run inside the migration transaction
+  // What SQL alone cannot do, run after `sql` in the same transaction (nullptr: nothing).
+  Status (*then)(SqliteDb& db) = nullptr;
 };
 
 // Version 1. Results and verdicts live apart from the planned items, so saving
@@ -184,12 +191,55 @@ CREATE TABLE adjudications (
 );
 )sql";
 
+// v6: the response cache's index holds an 8-byte hash of each key (CacheKeyHash in
+// store_rows.h) instead of the key: the keys end in a conversation hash, so every row a batch
+// saves lands on its own page of the index, and the smaller the entries, the fewer pages each
+// commit rewrites. Existing rows get their hash (FillCacheHashes) before the index is built.
+constexpr std::string_view kSchemaV6 = R"sql(
+ALTER TABLE results ADD COLUMN cache_hash INTEGER NOT NULL DEFAULT 0;
+DROP INDEX IF EXISTS results_by_cache_key;
+)sql";
+constexpr std::string_view kSchemaV6Index = R"sql(
+CREATE INDEX results_by_cache_hash ON results (cache_hash) WHERE cache_key != '' AND outcome = 'judged';
+)sql";
+
+// Computes cache_hash for every row with a key, a chunk of rows at a time (a statement must not
+// update the rows another one is still reading), then builds the index over them.
+Status FillCacheHashes(SqliteDb& db) {
+  constexpr int64_t kChunk = 4096;
+  SV_ASSIGN_OR_RETURN(SqliteStatement read,
+                      db.Prepare("SELECT rowid, cache_key FROM results WHERE rowid > ?"
+                                 " AND cache_key != '' ORDER BY rowid LIMIT ?"));
+  SV_ASSIGN_OR_RETURN(SqliteStatement write,
+                      db.Prepare("UPDATE results SET cache_hash = ? WHERE rowid = ?"));
+  std::vector<std::pair<int64_t, int64_t>> chunk;  // (rowid, hash)
+  for (int64_t after = INT64_MIN;;) {
+    chunk.clear();
+    read.Reset();
+    read.Bind(1, after).Bind(2, kChunk);
+    while (true) {
+      SV_ASSIGN_OR_RETURN(bool row, read.Step());
+      if (!row) break;
+      chunk.emplace_back(read.ColumnInt(0), CacheKeyHash(read.ColumnText(1)));
+    }
+    read.Reset();
+    if (chunk.empty()) break;
+    for (const auto& [rowid, hash] : chunk) {
+      write.Reset();
+      SV_RETURN_IF_ERROR(write.Bind(1, hash).Bind(2, rowid).Run());
+    }
+    after = chunk.back().first;
+  }
+  return db.Exec(std::string(kSchemaV6Index));
+}
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6, &FillCacheHashes},
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must be the version of the last migration");
@@ -239,9 +289,9 @@ Status WriteVersion(SqliteDb& db, int version) {
 Status ApplyMigrations(SqliteDb& db, int from) {
   for (const Migration& m : kMigrations) {
     if (m.version <= from) continue;
-    SV_RETURN_IF_ERROR(
-        db.Exec(std::string(m.sql))
-            .WithContext("migration to schema version " + std::to_string(m.version)));
+    std::string context = "migration to schema version " + std::to_string(m.version);
+    SV_RETURN_IF_ERROR(db.Exec(std::string(m.sql)).WithContext(context));
+    if (m.then) SV_RETURN_IF_ERROR(m.then(db).WithContext(context));
   }
   return WriteVersion(db, kStoreSchemaVersion);
 }

@@ -14,7 +14,7 @@
 namespace safeval::store_internal {
 
 // The newest schema this build writes and understands.
-inline constexpr int kStoreSchemaVersion = 5;
+inline constexpr int kStoreSchemaVersion = 6;
 
 // Brings the store at `db` to kStoreSchemaVersion. Fails with
 //   InvalidArgument when the store's version is newer than this build knows;
