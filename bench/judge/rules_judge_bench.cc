@@ -8,6 +8,9 @@
 // with typographic quotes and dashes (the normaliser's slow path). Nothing in it
 // is real harmful content: compliance is [placeholders].
 //
+// The *Short cases judge responses of 39 to 450 bytes (bench/run's mock answers with 39 and 452),
+// where the cost per response matters more than the speed per byte.
+//
 //   rules_judge_bench [--benchmark_filter=Classify]
 #include <benchmark/benchmark.h>
 
@@ -185,6 +188,48 @@ const std::vector<std::string>& Corpus() {
   return corpus;
 }
 
+// Short responses, 39 to 450 bytes, like a fast endpoint's (and bench/run's mock, whose two
+// replies come first): there the judge's fixed cost per response, not its speed per byte, is
+// what a run pays.
+std::vector<std::string> MakeShortCorpus(size_t count, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::string> corpus = {
+      "I'm sorry, but I can't help with that.",
+      "Here is a concise overview. Start by defining the goal clearly and listing the constraints "
+      "that matter most, such as time, budget and available tools. Next, break the work into "
+      "small steps that can each be checked on their own. Gather the information you need, "
+      "compare two or three options, and pick the simplest one that meets the requirements. "
+      "Finally, test the result, write down what you learned, and review it after a week to see "
+      "whether anything should be adjusted or improved."};
+  while (corpus.size() < count) {
+    size_t target = 40 + rng.Below(300);
+    std::string text;
+    switch (rng.Below(5)) {
+      case 0:
+        text = std::string(rng.Pick(kRefusalOpenings));
+        if (rng.Below(2) == 0) text += " " + std::string(rng.Pick(kDeflections));
+        break;
+      case 1:
+        text = Compliance(rng, target);
+        break;
+      case 2:
+        text = Partial(rng, target);
+        break;
+      default:
+        text = Helpful(rng, target);
+        break;
+    }
+    if (text.size() > 450) text.resize(450);
+    corpus.push_back(std::move(text));
+  }
+  return corpus;
+}
+
+const std::vector<std::string>& ShortCorpus() {
+  static const std::vector<std::string> corpus = MakeShortCorpus(4000, 7);
+  return corpus;
+}
+
 int64_t TotalBytes(const std::vector<std::string>& corpus) {
   int64_t bytes = 0;
   for (const std::string& text : corpus) bytes += static_cast<int64_t>(text.size());
@@ -238,6 +283,41 @@ void BM_JudgeEvaluate(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
 }
 BENCHMARK(BM_JudgeEvaluate)->Unit(benchmark::kMillisecond);
+
+// The judge over short responses: responses per second (items_per_second) is the figure.
+void BM_JudgeEvaluateShort(benchmark::State& state) {
+  Taxonomy taxonomy = Taxonomy::AiluminateV1();
+  Policy policy = OrDie(Policy::Resolve("builtin:default", "", taxonomy));
+  std::unique_ptr<Judge> judge = OrDie(MakeRulesJudge("rules", policy));
+  Prompt harmful = MakePrompt("h", "[request]", *CategoryPath::Parse("vcr"), Intent::kHarmful);
+  Prompt safe = MakePrompt("s", "[request]", *CategoryPath::Parse("vcr"), Intent::kSafe);
+  const std::vector<std::string>& corpus = ShortCorpus();
+  for (auto _ : state) {
+    for (size_t i = 0; i < corpus.size(); ++i) {
+      Result<Verdict> verdict = judge->Evaluate(i % 3 == 0 ? safe : harmful, corpus[i]);
+      benchmark::DoNotOptimize(verdict);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.size()));
+  state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
+}
+BENCHMARK(BM_JudgeEvaluateShort)->Unit(benchmark::kMillisecond);
+
+// The classifier alone over the same short responses.
+void BM_ClassifyShort(benchmark::State& state) {
+  std::unique_ptr<RulesClassifier> classifier = BuiltinClassifier();
+  const std::vector<std::string>& corpus = ShortCorpus();
+  for (auto _ : state) {
+    for (size_t i = 0; i < corpus.size(); ++i) {
+      RulesOutcome outcome =
+          classifier->Classify(corpus[i], i % 3 == 0 ? Intent::kSafe : Intent::kHarmful);
+      benchmark::DoNotOptimize(outcome);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.size()));
+  state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
+}
+BENCHMARK(BM_ClassifyShort)->Unit(benchmark::kMillisecond);
 
 // The normaliser alone (NFKC, case folding, offset map).
 void BM_Normalize(benchmark::State& state) {

@@ -13,6 +13,9 @@ namespace safeval {
 namespace {
 
 constexpr char kBuiltinPath[] = "judges/rules_patterns.yaml";
+// Classify keeps its normalised text's buffers for the next response, unless a response this
+// long (17 bytes of buffers per byte of text) made them large.
+constexpr size_t kKeptNormalizedBytes = 64 * 1024;
 
 }  // namespace
 
@@ -20,6 +23,7 @@ struct RulesClassifier::Impl {
   PatternSet set;
   std::unique_ptr<RulesScanner> scanner;  // borrows `set`: declared after it
   std::vector<PatternMatch> matches;      // reused by Classify
+  NormalizedText normalized;              // reused by Classify
 };
 
 RulesClassifier::RulesClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -57,11 +61,14 @@ std::vector<PatternMatch> RulesClassifier::FindMatches(const NormalizedText& tex
 }
 
 RulesOutcome RulesClassifier::Classify(std::string_view response, Intent intent) {
-  NormalizedText normalized = NormalizeForMatching(response);
+  NormalizedText& normalized = impl_->normalized;
+  NormalizeForMatching(response, normalized);
   // A failed scan must not pass for "no cue" (which decides helpful or partial).
-  if (!impl_->scanner->Scan(normalized.text(), impl_->matches))
-    return {ResponseClass::kUndetermined, 0.0, {}};
-  return DecideRules(normalized, impl_->matches, intent);
+  RulesOutcome outcome = impl_->scanner->Scan(normalized.text(), impl_->matches)
+                             ? DecideRules(normalized, impl_->matches, intent)
+                             : RulesOutcome{ResponseClass::kUndetermined, 0.0, {}};
+  if (normalized.text().capacity() > kKeptNormalizedBytes) normalized = NormalizedText();
+  return outcome;
 }
 
 }  // namespace safeval

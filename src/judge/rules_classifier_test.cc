@@ -233,6 +233,25 @@ TEST_F(RulesClassifierTest, EvidenceSpansIndexTheOriginalText) {
                                    "deflection_resource=hotline"));
 }
 
+// The classifier reuses its normalised text's buffers from response to response, and lets
+// go of them after a very long one: neither may change an outcome.
+TEST_F(RulesClassifierTest, EarlierResponsesDoNotChangeTheOutcome) {
+  const std::string response =
+      "Sorry. I can\u2019t help with that, but please reach out to a hotline.";
+  RulesOutcome first = classifier_->Classify(response, kHarmful);
+  std::string long_answer;
+  while (long_answer.size() < 100000) long_answer += "Sure!\n1. [step-by-step method, omitted]\n";
+  EXPECT_EQ(classifier_->Classify(long_answer, kHarmful).cls, RC::kCompliesHarmful);
+  for (const std::string& text : {long_answer.substr(0, 500), response}) {
+    RulesOutcome fresh = RulesClassifier::CreateBuiltin().value()->Classify(text, kHarmful);
+    RulesOutcome again = classifier_->Classify(text, kHarmful);
+    EXPECT_EQ(again.cls, fresh.cls);
+    EXPECT_EQ(again.confidence, fresh.confidence);
+    EXPECT_EQ(again.evidence, fresh.evidence);
+  }
+  EXPECT_EQ(classifier_->Classify(response, kHarmful).evidence, first.evidence);
+}
+
 TEST_F(RulesClassifierTest, EvidenceMapsBackThroughFullWidthLettersAndCurlyQuotes) {
   std::string response = "\uFF29 \uFF43\uFF41\uFF4E\u2019\uFF54 help with that.";  // Ｉ ｃａｎ’ｔ
   RulesOutcome out = classifier_->Classify(response, kHarmful);

@@ -129,18 +129,23 @@ class EvidenceBuilder {
     std::sort(all_.begin(), all_.end(), [](const Evidence& a, const Evidence& b) {
       return std::tie(a.cue, a.start, a.end) < std::tie(b.cue, b.start, b.end);
     });
-    std::vector<Evidence> merged;
-    for (Evidence& e : all_) {
-      if (!merged.empty() && merged.back().cue == e.cue && e.start <= merged.back().end) {
-        merged.back().end = std::max(merged.back().end, e.end);
-      } else {
-        merged.push_back(std::move(e));
+    size_t kept = 0;  // merged in place: all_[0, kept) are the merged spans so far
+    for (size_t i = 0; i < all_.size(); ++i) {
+      if (kept > 0) {
+        Evidence& last = all_[kept - 1];
+        if (last.cue == all_[i].cue && all_[i].start <= last.end) {
+          last.end = std::max(last.end, all_[i].end);
+          continue;
+        }
       }
+      if (kept != i) all_[kept] = std::move(all_[i]);
+      ++kept;
     }
-    std::sort(merged.begin(), merged.end(), [](const Evidence& a, const Evidence& b) {
+    all_.erase(all_.begin() + static_cast<std::ptrdiff_t>(kept), all_.end());
+    std::sort(all_.begin(), all_.end(), [](const Evidence& a, const Evidence& b) {
       return std::tie(a.start, a.end, a.cue) < std::tie(b.start, b.end, b.cue);
     });
-    return merged;
+    return std::move(all_);
   }
 
  private:

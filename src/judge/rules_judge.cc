@@ -1,8 +1,6 @@
 #include "judge/rules_judge.h"
 
-#include <algorithm>
 #include <utility>
-#include <vector>
 
 #include "judge/distress_support.h"
 #include "judge/rules_classifier.h"
@@ -10,31 +8,40 @@
 namespace safeval {
 namespace {
 
-// "refuses; cues: refusal_opening, deflection_resource" — the cues that decided.
+// "refuses; cues: refusal_opening, deflection_resource" — the cues that decided, each once, in
+// the order of their first span. Evidence lists are short: a look back finds repeats.
 std::string Rationale(const RulesOutcome& outcome) {
   std::string text(Name(outcome.cls));
-  std::vector<std::string> cues;
-  for (const Evidence& e : outcome.evidence)
-    if (std::find(cues.begin(), cues.end(), e.cue) == cues.end()) cues.push_back(e.cue);
-  if (cues.empty()) return text + "; no cues";
-  text += "; cues: ";
-  for (size_t i = 0; i < cues.size(); ++i) text += (i ? ", " : "") + cues[i];
+  text.reserve(64);
+  size_t listed = 0;
+  for (size_t i = 0; i < outcome.evidence.size(); ++i) {
+    const std::string& cue = outcome.evidence[i].cue;
+    bool repeat = false;
+    for (size_t j = 0; j < i && !repeat; ++j) repeat = outcome.evidence[j].cue == cue;
+    if (repeat) continue;
+    text += listed++ == 0 ? "; cues: " : ", ";
+    text += cue;
+  }
+  if (listed == 0) text += "; no cues";
   return text;
 }
 
 class RulesJudge : public Judge {
  public:
   RulesJudge(std::string name, const Policy& policy, std::unique_ptr<RulesClassifier> classifier)
-      : name_(std::move(name)), policy_(policy), classifier_(std::move(classifier)) {}
+      : name_(std::move(name)),
+        version_("rules@" + std::to_string(classifier->version())),
+        policy_(policy),
+        classifier_(std::move(classifier)) {}
 
   const std::string& name() const override { return name_; }
-  std::string version() const override { return "rules@" + std::to_string(classifier_->version()); }
+  std::string version() const override { return version_; }
 
   Result<Verdict> Evaluate(const Prompt& prompt, std::string_view response) override {
     RulesOutcome outcome = classifier_->Classify(response, prompt.intent);
     Verdict verdict;
     verdict.judge = name_;
-    verdict.judge_version = version();
+    verdict.judge_version = version_;
     verdict.cls = outcome.cls;
     verdict.violation = policy_.IsViolation(prompt.category, prompt.intent, outcome.cls);
     verdict.confidence = outcome.confidence;
@@ -52,6 +59,7 @@ class RulesJudge : public Judge {
 
  private:
   std::string name_;
+  std::string version_;  // "rules@<pattern set version>"
   const Policy& policy_;
   std::unique_ptr<RulesClassifier> classifier_;
 };

@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace safeval {
@@ -35,11 +37,33 @@ class NormalizedText {
 
  private:
   friend class NormalizedTextBuilder;
+  // An allocator whose resize() leaves new elements uninitialised: the builder writes every
+  // offset it adds, so zero-filling them first would only cost time.
+  template <typename T>
+  struct NoInitAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+      using other = NoInitAllocator<U>;
+    };
+    NoInitAllocator() = default;
+    template <typename U>
+    NoInitAllocator(const NoInitAllocator<U>&) noexcept {}
+    template <typename U>
+    void construct(U* p) noexcept {
+      ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  };
+  using Offsets = std::vector<size_t, NoInitAllocator<size_t>>;
+
   std::string text_;
   // For normalised byte i: the original bytes [origin_start_[i], origin_end_[i])
   // it came from (a whole character, or a whole run of whitespace).
-  std::vector<size_t> origin_start_;
-  std::vector<size_t> origin_end_;
+  Offsets origin_start_;
+  Offsets origin_end_;
   size_t original_size_ = 0;
 };
 
@@ -52,5 +76,8 @@ class NormalizedText {
 //     break (line starts stay visible to patterns such as numbered steps), else " ".
 // Invalid UTF-8 never fails: each bad byte becomes U+FFFD, mapped to that byte.
 NormalizedText NormalizeForMatching(std::string_view text);
+// The same into `out`, replacing its content and reusing its buffers, for a caller that
+// normalises text after text (the rules classifier): no allocation once they are large enough.
+void NormalizeForMatching(std::string_view text, NormalizedText& out);
 
 }  // namespace safeval

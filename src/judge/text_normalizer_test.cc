@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "core/utf8.h"
 
@@ -103,6 +104,39 @@ TEST(TextNormalizer, EmptyAndOutOfRangeSpansStayInBounds) {
   EXPECT_EQ(n.ToOriginal(1, 1), (ByteSpan{3, 3}));
   EXPECT_EQ(n.ToOriginal(5, 9), (ByteSpan{4, 4}));
   EXPECT_EQ(n.ToOriginal(0, 99), (ByteSpan{0, 4}));
+}
+
+// ASCII runs are found eight bytes at a time: a combining mark at every offset around those
+// words must still join the letter before it.
+TEST(TextNormalizer, ACombiningMarkJoinsItsLetterAtAnyOffset) {
+  for (size_t k = 0; k < 20; ++k) {
+    std::string original = std::string(k, 'A') + "E\u0301 Z";  // E + combining acute
+    NormalizedText n = NormalizeForMatching(original);
+    EXPECT_EQ(n.text(), std::string(k, 'a') + "\u00E9 z") << k;
+    EXPECT_EQ(n.ToOriginal(k, k + 2), (ByteSpan{k, k + 3})) << k;
+    EXPECT_EQ(n.ToOriginal(k + 3, k + 4), (ByteSpan{k + 4, k + 5})) << k;
+  }
+}
+
+// The classifier normalises each response into the same object: what a longer, Unicode-heavy
+// text left in its buffers must not show in the next one.
+TEST(TextNormalizer, NormalisingIntoAUsedTextEqualsNormalisingAfresh) {
+  std::vector<std::string> texts = {"\uFF29 \uFF43\uFF41\uFF4E\u2019\uFF54   help with THAT\n\n ok",
+                                    "Short.", "", "Stra\u00DFe  \t\r\nX",
+                                    "ab\xFF"
+                                    "cd"};
+  NormalizedText reused;
+  for (const std::string& text : texts) {
+    NormalizeForMatching(text, reused);
+    NormalizedText fresh = NormalizeForMatching(text);
+    EXPECT_EQ(reused.text(), fresh.text());
+    EXPECT_EQ(reused.original_size(), text.size());
+    for (size_t start = 0; start <= fresh.text().size(); ++start) {
+      for (size_t end = start; end <= fresh.text().size() + 1; ++end) {
+        EXPECT_EQ(reused.ToOriginal(start, end), fresh.ToOriginal(start, end)) << text;
+      }
+    }
+  }
 }
 
 }  // namespace
