@@ -4,21 +4,10 @@
 
 #include "store/annotation_store.h"
 #include "store/store.h"
+#include "testing/status_assert.h"
 
 namespace safeval {
 namespace {
-
-#define ASSERT_OK(expr)                                    \
-  do {                                                     \
-    const auto& sv_s_ = (expr);                            \
-    ASSERT_TRUE(sv_s_.ok()) << StatusOf(sv_s_).ToString(); \
-  } while (0)
-
-const Status& StatusOf(const Status& s) { return s; }
-template <typename T>
-const Status& StatusOf(const Result<T>& r) {
-  return r.status();
-}
 
 RunRecord MakeRun() {
   RunRecord run;

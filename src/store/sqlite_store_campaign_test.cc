@@ -6,6 +6,8 @@
 #include "store/sqlite_db.h"
 #include "store/store.h"
 #include "store/store_rows.h"
+#include "testing/status_assert.h"
+#include "testing/store_test_data.h"
 #include "testing/temp_dir.h"
 
 namespace safeval {
@@ -14,43 +16,9 @@ namespace {
 using store_internal::CacheKeyHash;
 using store_internal::SqliteDb;
 
-#define ASSERT_OK(expr)                                    \
-  do {                                                     \
-    const auto& sv_s_ = (expr);                            \
-    ASSERT_TRUE(sv_s_.ok()) << StatusOf(sv_s_).ToString(); \
-  } while (0)
-
-const Status& StatusOf(const Status& s) { return s; }
-template <typename T>
-const Status& StatusOf(const Result<T>& r) {
-  return r.status();
-}
-
 // Two namespaces that share their first 8 bytes: the hash's prefix half cannot tell them apart.
 const std::string kNs = "0a1b2c3d4e5f6071-";
 const std::string kTwin = "0a1b2c3dffffffff-";
-
-RunRecord NewRun(const std::string& id) {
-  RunRecord run;
-  run.id = id;
-  run.suite_name = "s";
-  run.suite_path = "/s.yaml";
-  run.target_name = "t";
-  run.target_identity = "demo:v1";
-  run.config_json = "{}";
-  run.started_at = "2026-11-28T03:10:00Z";
-  run.status = "running";
-  return run;
-}
-
-std::vector<Prompt> Prompts(int n) {
-  std::vector<Prompt> prompts;
-  for (int i = 0; i < n; ++i) {
-    prompts.push_back(MakePrompt("p" + std::to_string(i), "text " + std::to_string(i),
-                                 *CategoryPath::Parse("ncr"), Intent::kHarmful));
-  }
-  return prompts;
-}
 
 ItemResult Answer(int64_t index, const std::string& key, Outcome outcome = Outcome::kJudged) {
   ItemResult r;
@@ -83,7 +51,7 @@ std::string QueryPlan(SqliteDb& db, const std::string& sql) {
 
 TEST(SqliteResponseCache, PrefixesFindExactlyTheKeysThatStartWithThem) {
   auto store = std::move(OpenSqliteStore(":memory:")).value();
-  ASSERT_OK(store->CreateRun(NewRun("r"), Prompts(4)));
+  ASSERT_OK(store->CreateRun(testing::TestRun("r"), testing::TestPrompts(4)));
   ASSERT_OK(
       store->SaveResults("r", {Answer(0, kNs + "aaaa"), Answer(1, kTwin + "bbbb"),
                                Answer(2, kNs + "cccc", Outcome::kModelError), Answer(3, "short")}));
@@ -102,7 +70,7 @@ TEST(SqliteResponseCache, KeysWithTheSameHashAreToldApartByTheKey) {
   testing::TempDir dir;
   std::string path = dir.File("s.db");
   auto store = std::move(OpenSqliteStore(path)).value();
-  ASSERT_OK(store->CreateRun(NewRun("r"), Prompts(2)));
+  ASSERT_OK(store->CreateRun(testing::TestRun("r"), testing::TestPrompts(2)));
   ASSERT_OK(store->SaveResults("r", {Answer(0, kNs + "one"), Answer(1, kNs + "two")}));
   {
     // A collision: item 0's row gets the hash of item 1's key, and comes first in the index.
@@ -120,7 +88,7 @@ TEST(SqliteResponseCache, AVersion5StoreGetsItsKeysHashedAndIndexed) {
   std::string path = dir.File("old.db");
   {
     auto store = std::move(OpenSqliteStore(path)).value();
-    ASSERT_OK(store->CreateRun(NewRun("r"), Prompts(5)));
+    ASSERT_OK(store->CreateRun(testing::TestRun("r"), testing::TestPrompts(5)));
     ASSERT_OK(
         store->SaveResults("r", {Answer(0, kNs + "aaaa"), Answer(1, kTwin + "bbbb"),
                                  Answer(2, kNs + "cccc", Outcome::kModelError), Answer(3, "")}));

@@ -6,46 +6,14 @@
 #include "store/sqlite_store.h"
 #include "store/store.h"
 #include "store/store_schema.h"
+#include "testing/status_assert.h"
+#include "testing/store_test_data.h"
 #include "testing/temp_dir.h"
 
 namespace safeval {
 namespace {
 
 using store_internal::SqliteDb;
-
-#define ASSERT_OK(expr)                                    \
-  do {                                                     \
-    const auto& sv_s_ = (expr);                            \
-    ASSERT_TRUE(sv_s_.ok()) << StatusOf(sv_s_).ToString(); \
-  } while (0)
-
-const Status& StatusOf(const Status& s) { return s; }
-template <typename T>
-const Status& StatusOf(const Result<T>& r) {
-  return r.status();
-}
-
-RunRecord NewRun(const std::string& id) {
-  RunRecord run;
-  run.id = id;
-  run.suite_name = "s";
-  run.suite_path = "/s.yaml";
-  run.target_name = "t";
-  run.target_identity = "demo:v1";
-  run.config_json = "{}";
-  run.started_at = "2026-11-28T03:10:00Z";
-  run.status = "running";
-  return run;
-}
-
-std::vector<Prompt> Prompts(int n) {
-  std::vector<Prompt> prompts;
-  for (int i = 0; i < n; ++i) {
-    prompts.push_back(MakePrompt("p" + std::to_string(i), "text " + std::to_string(i),
-                                 *CategoryPath::Parse("ncr"), Intent::kHarmful));
-  }
-  return prompts;
-}
 
 ItemResult Judged(int64_t index, const std::string& response) {
   ItemResult r;
@@ -87,7 +55,7 @@ TEST(SqliteStoreWrites, KeptStatementsServeBatchAfterBatch) {
   testing::TempDir dir;
   std::string path = dir.File("s.db");
   auto store = std::move(OpenSqliteStore(path)).value();
-  ASSERT_OK(store->CreateRun(NewRun("r"), Prompts(3)));
+  ASSERT_OK(store->CreateRun(testing::TestRun("r"), testing::TestPrompts(3)));
   {
     std::vector<ItemResult> batch = {Judged(0, "first")};
     ASSERT_OK(store->SaveResults("r", batch));
@@ -115,7 +83,7 @@ TEST(SqliteStoreWrites, ForeignKeysAreCheckedAgainAfterABatch) {
   auto db =
       std::shared_ptr<SqliteDb>(std::move(store_internal::OpenStoreConnection(":memory:")).value());
   store_internal::SqliteStore store(db);
-  ASSERT_OK(store.CreateRun(NewRun("r"), Prompts(2)));
+  ASSERT_OK(store.CreateRun(testing::TestRun("r"), testing::TestPrompts(2)));
   ASSERT_OK(store.SaveResults("r", {Judged(0, "one")}));
   EXPECT_EQ(PragmaValue(*db, "foreign_keys"), 1);
   EXPECT_FALSE(store.SaveResults("r", {Judged(1, "two"), Judged(2, "none")}).ok());
@@ -149,7 +117,7 @@ TEST(SqliteStoreWrites, NewStoresUse16KPagesAndOldOnesKeepTheirs) {
   EXPECT_EQ(PragmaValue(*db, "page_size"), 4096);
   EXPECT_EQ(PragmaValue(*db, "wal_autocheckpoint"), 16384);
   auto store = std::move(OpenSqliteStore(dir.File("old.db"))).value();
-  ASSERT_OK(store->CreateRun(NewRun("r"), Prompts(1)));
+  ASSERT_OK(store->CreateRun(testing::TestRun("r"), testing::TestPrompts(1)));
   ASSERT_OK(store->SaveResults("r", {Judged(0, "fine")}));
   EXPECT_EQ(Responses(*store, "r"),
             std::vector<std::string>({"fine/refuses; cues: refusal_opening"}));

@@ -9,21 +9,10 @@
 
 #include "store/open_store.h"
 #include "testing/pg_test_server.h"
+#include "testing/status_assert.h"
 
 namespace safeval {
 namespace {
-
-#define ASSERT_OK(expr)                                    \
-  do {                                                     \
-    const auto& sv_s_ = (expr);                            \
-    ASSERT_TRUE(sv_s_.ok()) << StatusOf(sv_s_).ToString(); \
-  } while (0)
-
-const Status& StatusOf(const Status& s) { return s; }
-template <typename T>
-const Status& StatusOf(const Result<T>& r) {
-  return r.status();
-}
 
 RunRecord MakeRun(const std::string& id, const std::string& started_at = "2026-11-28T03:10:00Z") {
   RunRecord run;
