@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "dataset/dataset.h"
+#include "testing/prompt_expect.h"
 #include "testing/temp_dir.h"
 
 namespace safeval {
@@ -18,25 +19,6 @@ Taxonomy AgentTaxonomy() {
   nodes[0] = {"prv", "Privacy", "", "", "", CategoryPath({"prv"}), -1, {}};
   nodes[1] = {"ssh", "Suicide and self-harm", "", "", "", CategoryPath({"ssh"}), -1, {}};
   return Taxonomy("agent-tax", std::move(nodes));
-}
-
-// Every persisted field of Prompt (origin is where it was read from, not data).
-void ExpectSamePrompt(const Prompt& a, const Prompt& b) {
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.turns, b.turns);
-  EXPECT_EQ(a.category, b.category);
-  EXPECT_EQ(a.intent, b.intent);
-  EXPECT_EQ(a.persona, b.persona);
-  EXPECT_EQ(a.locale, b.locale);
-  EXPECT_EQ(a.tags, b.tags);
-  EXPECT_EQ(a.parent_id, b.parent_id);
-  EXPECT_EQ(a.techniques, b.techniques);
-  EXPECT_EQ(a.system, b.system);
-  EXPECT_EQ(a.tools_json, b.tools_json);
-  EXPECT_EQ(a.canary, b.canary);
-  EXPECT_EQ(a.group, b.group);
-  EXPECT_EQ(a.pair_id, b.pair_id);
-  EXPECT_EQ(a.expect, b.expect);
 }
 
 const char kSystem[] =
@@ -79,7 +61,7 @@ class AgentFieldsTest : public ::testing::Test {
     Prompt second;
     EXPECT_TRUE(Parse(canonical, &second)) << canonical << "\n"
                                            << ::testing::PrintToString(problems_);
-    ExpectSamePrompt(first, second);
+    testing::ExpectSamePrompt(first, second);
     EXPECT_EQ(PromptToJsonLine(second), canonical);
     return first;
   }

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "testing/prompt_expect.h"
 #include "testing/temp_dir.h"
 
 namespace safeval {
@@ -53,18 +54,6 @@ class DatasetTest : public ::testing::Test {
   testing::TempDir dir_;
   Taxonomy taxonomy_ = TestTaxonomy();
 };
-
-void ExpectSamePrompt(const Prompt& a, const Prompt& b) {
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.turns, b.turns);
-  EXPECT_EQ(a.category, b.category);
-  EXPECT_EQ(a.intent, b.intent);
-  EXPECT_EQ(a.persona, b.persona);
-  EXPECT_EQ(a.locale, b.locale);
-  EXPECT_EQ(a.tags, b.tags);
-  EXPECT_EQ(a.parent_id, b.parent_id);
-  EXPECT_EQ(a.techniques, b.techniques);
-}
 
 TEST_F(DatasetTest, GoodFileLoadsEveryField) {
   DatasetLoad load = ReadText(
@@ -335,8 +324,8 @@ TEST_F(DatasetTest, PromptToJsonLineRoundTrips) {
   DatasetLoad load = ReadText(PromptToJsonLine(single) + "\n" + PromptToJsonLine(multi) + "\n");
   ASSERT_THAT(load.problems, ::testing::IsEmpty());
   ASSERT_EQ(load.dataset.prompts.size(), 2u);
-  ExpectSamePrompt(load.dataset.prompts[0], single);
-  ExpectSamePrompt(load.dataset.prompts[1], multi);
+  testing::ExpectSamePrompt(load.dataset.prompts[0], single);
+  testing::ExpectSamePrompt(load.dataset.prompts[1], multi);
   EXPECT_EQ(PromptToJsonLine(load.dataset.prompts[1]), PromptToJsonLine(multi));
 }
 

@@ -8,6 +8,7 @@
 
 #include "dataset/dataset.h"
 #include "dataset/prompt_line_internal.h"
+#include "testing/prompt_expect.h"
 
 namespace safeval {
 namespace {
@@ -26,21 +27,7 @@ Taxonomy TestTaxonomy() {
 // Every field of Prompt, origin included.
 void ExpectSamePrompt(const Prompt& a, const Prompt& b, const std::string& line) {
   SCOPED_TRACE(line);
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.turns, b.turns);
-  EXPECT_EQ(a.category, b.category);
-  EXPECT_EQ(a.intent, b.intent);
-  EXPECT_EQ(a.persona, b.persona);
-  EXPECT_EQ(a.locale, b.locale);
-  EXPECT_EQ(a.tags, b.tags);
-  EXPECT_EQ(a.parent_id, b.parent_id);
-  EXPECT_EQ(a.techniques, b.techniques);
-  EXPECT_EQ(a.system, b.system);
-  EXPECT_EQ(a.tools_json, b.tools_json);
-  EXPECT_EQ(a.canary, b.canary);
-  EXPECT_EQ(a.group, b.group);
-  EXPECT_EQ(a.pair_id, b.pair_id);
-  EXPECT_EQ(a.expect, b.expect);
+  testing::ExpectSamePrompt(a, b);
   EXPECT_EQ(a.origin, b.origin);
 }
 

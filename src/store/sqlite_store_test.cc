@@ -7,8 +7,9 @@
 
 #include "store/sqlite_db.h"
 #include "store/store.h"
-#include "testing/temp_dir.h"
+#include "testing/prompt_expect.h"
 #include "testing/status_assert.h"
+#include "testing/temp_dir.h"
 
 namespace safeval {
 namespace {
@@ -115,18 +116,6 @@ int64_t CountRows(const std::string& path, const std::string& table) {
   return stmt->ColumnInt(0);
 }
 
-void ExpectSamePrompt(const Prompt& a, const Prompt& b) {
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.turns, b.turns);
-  EXPECT_EQ(a.category, b.category);
-  EXPECT_EQ(a.intent, b.intent);
-  EXPECT_EQ(a.persona, b.persona);
-  EXPECT_EQ(a.locale, b.locale);
-  EXPECT_EQ(a.tags, b.tags);
-  EXPECT_EQ(a.parent_id, b.parent_id);
-  EXPECT_EQ(a.techniques, b.techniques);
-}
-
 void ExpectSameVerdict(const Verdict& a, const Verdict& b) {
   EXPECT_EQ(a.judge, b.judge);
   EXPECT_EQ(a.judge_version, b.judge_version);
@@ -199,7 +188,8 @@ TEST(SqliteStore, CreateAndLoadRoundTripEveryField) {
   auto items = store->LoadItems("r1");
   ASSERT_OK(items);
   ASSERT_EQ(Indexes(*items), (std::vector<int64_t>{0, 1, 2}));
-  for (size_t i = 0; i < prompts.size(); ++i) ExpectSamePrompt((*items)[i].prompt, prompts[i]);
+  for (size_t i = 0; i < prompts.size(); ++i)
+    testing::ExpectSamePrompt((*items)[i].prompt, prompts[i]);
   ASSERT_TRUE((*items)[0].result.has_value());
   ExpectSameResult(*(*items)[0].result, judged);
   EXPECT_FALSE((*items)[1].result.has_value());
@@ -215,7 +205,7 @@ TEST(SqliteStore, PendingShrinksAsResultsAreSaved) {
   auto pending = store->PendingItems("r1");
   ASSERT_OK(pending);
   EXPECT_EQ(Indexes(*pending), (std::vector<int64_t>{0, 2}));
-  ExpectSamePrompt((*pending)[0].prompt, MultiTurnPrompt());
+  testing::ExpectSamePrompt((*pending)[0].prompt, MultiTurnPrompt());
   EXPECT_FALSE((*pending)[0].result.has_value());
   ASSERT_OK(store->SaveResults("r1", {Judged(0, {}), Failed(2, Outcome::kSkipped)}));
   EXPECT_TRUE(store->PendingItems("r1")->empty()) << "skipped items are not retried";
@@ -283,7 +273,7 @@ TEST(SqliteStore, FileStoreSurvivesReopening) {
   EXPECT_EQ(Indexes(*store->PendingItems("r1")), (std::vector<int64_t>{1, 2}));
   auto items = store->LoadItems("r1");
   ASSERT_OK(items);
-  ExpectSamePrompt((*items)[0].prompt, MultiTurnPrompt());
+  testing::ExpectSamePrompt((*items)[0].prompt, MultiTurnPrompt());
   ExpectSameResult(*(*items)[0].result, Judged(0, RichVerdicts()));
 }
 
@@ -483,7 +473,8 @@ TEST(SqliteStore, ReplacingWorksForContiguousAndScatteredBatches) {
                                      Judged(999, RichVerdicts())}));
   ItemResult replaced = Judged(1, {MakeVerdict("gpt-judge", ResponseClass::kHelpful)});
   replaced.response = "contiguous";
-  ASSERT_OK(store->SaveResults("r", {Judged(0, RichVerdicts()), replaced, Judged(2, RichVerdicts())}));
+  ASSERT_OK(
+      store->SaveResults("r", {Judged(0, RichVerdicts()), replaced, Judged(2, RichVerdicts())}));
   ItemResult scattered = Judged(999, {MakeVerdict("gpt-judge", ResponseClass::kDeflects)});
   scattered.response = "scattered";
   ASSERT_OK(store->SaveResults("r", {Judged(500, RichVerdicts()), scattered, Judged(3, {})}));

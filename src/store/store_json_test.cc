@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/prompt_expect.h"
+
 namespace safeval::store_internal {
 namespace {
 
@@ -22,24 +24,6 @@ Prompt FullPrompt() {
   p.techniques = {"crescendo", "historical_framing"};
   p.origin = "set.jsonl:12";
   return p;
-}
-
-void ExpectSamePrompt(const Prompt& a, const Prompt& b) {
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.turns, b.turns);
-  EXPECT_EQ(a.category, b.category);
-  EXPECT_EQ(a.intent, b.intent);
-  EXPECT_EQ(a.persona, b.persona);
-  EXPECT_EQ(a.locale, b.locale);
-  EXPECT_EQ(a.tags, b.tags);
-  EXPECT_EQ(a.parent_id, b.parent_id);
-  EXPECT_EQ(a.techniques, b.techniques);
-  EXPECT_EQ(a.system, b.system);
-  EXPECT_EQ(a.tools_json, b.tools_json);
-  EXPECT_EQ(a.canary, b.canary);
-  EXPECT_EQ(a.group, b.group);
-  EXPECT_EQ(a.pair_id, b.pair_id);
-  EXPECT_EQ(a.expect, b.expect);
 }
 
 // A tool-use scenario: every agent field set, a tool call and its result among the turns.
@@ -67,7 +51,7 @@ TEST(StoreJson, PromptRoundTripsEveryFieldButOrigin) {
   EXPECT_EQ(json->find("set.jsonl"), std::string::npos) << "origin must not be persisted";
   auto back = PromptFromJson(*json);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
-  ExpectSamePrompt(*back, p);
+  testing::ExpectSamePrompt(*back, p);
   EXPECT_EQ(back->origin, "");
 }
 
@@ -77,7 +61,7 @@ TEST(StoreJson, UnsetPersonaAndEmptyCategoryStayUnset) {
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->persona, std::nullopt);
   EXPECT_TRUE(back->category.empty());
-  ExpectSamePrompt(*back, p);
+  testing::ExpectSamePrompt(*back, p);
 }
 
 TEST(StoreJson, InvalidUtf8IsRefusedNamingThePrompt) {
@@ -115,8 +99,7 @@ TEST(StoreJson, FieldsOfTheWrongTypeAreCorrupt) {
   };
   for (const std::string& text :
        {with("\"tags\":[", "\"tags\":7,\"x\":["), with("\"role\":\"user\"", "\"role\":1"),
-        with("\"id\":", "\"idx\":"), with("\"turns\":[", "\"turns\":{\"a\":["),
-        good + "x"}) {
+        with("\"id\":", "\"idx\":"), with("\"turns\":[", "\"turns\":{\"a\":["), good + "x"}) {
     auto p = PromptFromJson(text);
     ASSERT_FALSE(p.ok()) << text;
     EXPECT_EQ(p.status().code(), StatusCode::kIoError) << text;
@@ -127,7 +110,7 @@ TEST(StoreJson, AgentFieldsRoundTrip) {
   Prompt p = AgentPrompt();
   auto back = PromptFromJson(*PromptToJson(p));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
-  ExpectSamePrompt(*back, p);
+  testing::ExpectSamePrompt(*back, p);
 }
 
 TEST(StoreJson, RowsWithoutAgentFieldsLoadWithThemEmpty) {
@@ -206,7 +189,8 @@ TEST(StoreJson, EvidenceRoundTrips) {
     EXPECT_EQ(parsed.status().message().rfind("corrupt evidence JSON in the store: ", 0), 0u)
         << parsed.status().message();
   }
-  EXPECT_EQ(EvidenceToJson({{1, 2, "bad \xff byte"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(EvidenceToJson({{1, 2, "bad \xff byte"}}).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(StoreJson, StringsRoundTrip) {
