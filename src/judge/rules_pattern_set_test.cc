@@ -42,7 +42,7 @@ TEST(RulesPatternSet, BuiltinSetParsesWithEveryGroup) {
   ASSERT_TRUE(yaml.has_value());
   Result<PatternSet> set = ParsePatternSet(*yaml, "builtin");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
-  EXPECT_EQ(set->version, 2);
+  EXPECT_EQ(set->version, 3);
   for (PatternGroup g : {PatternGroup::kRefusal, PatternGroup::kDeflection, PatternGroup::kHedge,
                          PatternGroup::kActionable, PatternGroup::kComplianceOpening,
                          PatternGroup::kRefusalFalsePositive}) {
