@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/embedded.h"
+#include "judge/rules_database.h"
 #include "judge/rules_pattern_set.h"
 #include "judge/rules_scanner.h"
 #include "judge/text_normalizer.h"
@@ -34,21 +35,26 @@ Result<std::unique_ptr<RulesClassifier>> RulesClassifier::Create(std::string_vie
   return Make(patterns_yaml, origin, RulesScanner::Compile::kNow);
 }
 
-// The built-in set compiles as a whole (its tests compile it), so it compiles in the background.
+// The built-in set's whole-set database was compiled at build time; should this machine or
+// library be unable to load it, the set compiles in the background (its tests compile it, so
+// it compiles as a whole).
 Result<std::unique_ptr<RulesClassifier>> RulesClassifier::CreateBuiltin() {
   std::optional<std::string_view> yaml = EmbeddedFile(kBuiltinPath);
   if (!yaml) return Status::Internal(std::string("built-in ") + kBuiltinPath + " is not embedded");
-  return Make(*yaml, std::string("builtin:") + kBuiltinPath, RulesScanner::Compile::kInBackground);
+  PrebuiltDatabase prebuilt = BuiltinWholeSetDatabase();
+  return Make(*yaml, std::string("builtin:") + kBuiltinPath, RulesScanner::Compile::kInBackground,
+              &prebuilt);
 }
 
 Result<std::unique_ptr<RulesClassifier>> RulesClassifier::Make(std::string_view patterns_yaml,
                                                                const std::string& origin,
-                                                               RulesScanner::Compile when) {
+                                                               RulesScanner::Compile when,
+                                                               const PrebuiltDatabase* prebuilt) {
   if (hs_valid_platform() != HS_SUCCESS)
     return Status::Internal("vectorscan cannot run on this CPU (it needs SSE4.2)");
   auto impl = std::make_unique<Impl>();
   SV_ASSIGN_OR_RETURN(impl->set, ParsePatternSet(patterns_yaml, origin));
-  SV_ASSIGN_OR_RETURN(impl->scanner, RulesScanner::Create(impl->set, origin, when));
+  SV_ASSIGN_OR_RETURN(impl->scanner, RulesScanner::Create(impl->set, origin, when, prebuilt));
   return std::unique_ptr<RulesClassifier>(new RulesClassifier(std::move(impl)));
 }
 

@@ -60,7 +60,8 @@ class RulesClassifier {
   explicit RulesClassifier(std::unique_ptr<Impl> impl);
   static Result<std::unique_ptr<RulesClassifier>> Make(std::string_view patterns_yaml,
                                                        const std::string& origin,
-                                                       RulesScanner::Compile when);
+                                                       RulesScanner::Compile when,
+                                                       const PrebuiltDatabase* prebuilt = nullptr);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -8,54 +8,19 @@
 #include <future>
 #include <tuple>
 
+#include "judge/rules_database.h"
+
 namespace safeval {
 namespace {
 
-// Text is normalised to lower case already; CASELESS keeps patterns written
-// with capitals working.
-constexpr unsigned kFlags = HS_FLAG_CASELESS | HS_FLAG_UTF8;
-constexpr unsigned kSomFlags = kFlags | HS_FLAG_SOM_LEFTMOST;
+// The whole set's flags (judge/rules_database.cc) with start offsets.
+constexpr unsigned kSomFlags = HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST;
 
-struct DatabaseDeleter {
-  void operator()(hs_database_t* db) const { hs_free_database(db); }
-};
 struct ScratchDeleter {
   void operator()(hs_scratch_t* scratch) const { hs_free_scratch(scratch); }
 };
-using DatabasePtr = std::unique_ptr<hs_database_t, DatabaseDeleter>;
+using DatabasePtr = HsDatabasePtr;
 using ScratchPtr = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
-
-// `index` is the failing pattern's index in set.patterns, or -1 when unknown.
-Status CompileError(const std::string& origin, const PatternSet& set, int index,
-                    hs_compile_error_t* error) {
-  std::string message = error && error->message ? error->message : "unknown error";
-  hs_free_compile_error(error);
-  if (index < 0 || static_cast<size_t>(index) >= set.patterns.size())
-    return Status::InvalidArgument(origin + ": vectorscan: " + message);
-  const PatternSpec& spec = set.patterns[static_cast<size_t>(index)];
-  return Status::InvalidArgument(origin + ":" + std::to_string(spec.line) + ": pattern '" +
-                                 spec.id + "': vectorscan: " + message);
-}
-
-// Every pattern in one database without start offsets; the match id is the index
-// into set.patterns.
-Result<DatabasePtr> CompileAll(const PatternSet& set, const std::string& origin) {
-  std::vector<const char*> expressions;
-  std::vector<unsigned> flags;
-  std::vector<unsigned> ids;
-  for (size_t i = 0; i < set.patterns.size(); ++i) {
-    expressions.push_back(set.patterns[i].regex.c_str());
-    flags.push_back(kFlags);
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
-                       &error) != HS_SUCCESS)
-    return CompileError(origin, set, error ? error->expression : -1, error);
-  return DatabasePtr(db);
-}
 
 // One pattern of the second pass: its database with start offsets, and the widest
 // match it can make (kUnbounded for patterns such as "first,[^\n]*then").
@@ -75,7 +40,7 @@ Result<SinglePattern> InspectOne(const PatternSet& set, size_t i, const std::str
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* error = nullptr;
   if (hs_expression_info(regex, kSomFlags, &info, &error) != HS_SUCCESS)
-    return CompileError(origin, set, static_cast<int>(i), error);
+    return VectorscanCompileError(origin, set, static_cast<int>(i), error);
   if (info->max_width != UINT_MAX) single.max_width = info->max_width;
   std::free(info);  // allocated by vectorscan's misc allocator, malloc by default
   return single;
@@ -225,8 +190,8 @@ RulesScanner::RulesScanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 RulesScanner::~RulesScanner() = default;
 
 Result<std::unique_ptr<RulesScanner>> RulesScanner::Create(const PatternSet& set,
-                                                           const std::string& origin,
-                                                           Compile when) {
+                                                           const std::string& origin, Compile when,
+                                                           const PrebuiltDatabase* prebuilt) {
   auto impl = std::make_unique<Impl>();
   impl->set = &set;
   impl->origin = origin;
@@ -234,11 +199,14 @@ Result<std::unique_ptr<RulesScanner>> RulesScanner::Create(const PatternSet& set
     SV_ASSIGN_OR_RETURN(SinglePattern single, InspectOne(set, i, origin));
     impl->each.push_back(std::move(single));
   }
-  if (when == Compile::kInBackground) {
+  HsDatabasePtr loaded = prebuilt ? LoadWholeSet(set, *prebuilt) : nullptr;
+  if (loaded) {
+    SV_RETURN_IF_ERROR(impl->Adopt(std::move(loaded)));
+  } else if (when == Compile::kInBackground) {
     impl->compiling =
-        std::async(std::launch::async, [&set, origin] { return CompileAll(set, origin); });
+        std::async(std::launch::async, [&set, origin] { return CompileWholeSet(set, origin); });
   } else {
-    SV_ASSIGN_OR_RETURN(DatabasePtr all, CompileAll(set, origin));
+    SV_ASSIGN_OR_RETURN(DatabasePtr all, CompileWholeSet(set, origin));
     SV_RETURN_IF_ERROR(impl->Adopt(std::move(all)));
   }
   impl->ends.resize(set.patterns.size());

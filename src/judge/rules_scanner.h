@@ -17,6 +17,10 @@
 // (the built-in one, which its tests compile), since a failure there would only make every
 // Scan fail.
 //
+// The built-in set's whole-set database is also compiled at build time (judge/rules_database.h)
+// and passed as `prebuilt`: loading it skips the ~0.2 s compile (the start-up of `safeval judge
+// classify` on 20 pairs drops from 0.23 to 0.05 s of CPU).
+//
 // Thread-safety: NOT thread-safe; Scan uses the scanner's one scratch space.
 #pragma once
 
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "judge/rules_database.h"
 #include "judge/rules_decision.h"
 #include "judge/rules_pattern_set.h"
 
@@ -38,10 +43,16 @@ class RulesScanner {
   // points into it). Fails with InvalidArgument "<origin>:<line>: pattern '<id>':
   // vectorscan: <message>" when a regex does not compile (with or without start
   // offsets), with InvalidArgument "<origin>: vectorscan: <message>" when the patterns
-  // fail together (kNow), and with Internal when scratch space cannot be allocated (kNow).
+  // fail together (kNow), and with Internal when scratch space cannot be allocated (kNow, or
+  // a prebuilt database was loaded).
+  //
+  // `prebuilt` (borrowed for the call), when given, is a serialised whole-set database
+  // (judge/rules_database.h): used instead of compiling if it was built from `set` and
+  // vectorscan can load it on this machine; otherwise the set compiles as `when` says.
   static Result<std::unique_ptr<RulesScanner>> Create(const PatternSet& set,
                                                       const std::string& origin,
-                                                      Compile when = Compile::kNow);
+                                                      Compile when = Compile::kNow,
+                                                      const PrebuiltDatabase* prebuilt = nullptr);
   ~RulesScanner();
   RulesScanner(const RulesScanner&) = delete;
   RulesScanner& operator=(const RulesScanner&) = delete;
