@@ -137,9 +137,9 @@ Status SqliteStore::InsertItem(SqliteStatement& insert, const std::string& run_i
                                const Prompt& prompt) {
   SV_ASSIGN_OR_RETURN(std::string json, PromptToJson(prompt));
   insert.Reset();
-  insert.Bind(1, run_id)
+  insert.BindBorrowed(1, run_id)  // both outlive the Run below
       .Bind(2, index)
-      .Bind(3, json)
+      .BindBorrowed(3, json)
       .Bind(4, prompt.category.str())
       .Bind(5, Name(prompt.intent));
   return insert.Run();
