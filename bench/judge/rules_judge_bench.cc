@@ -249,64 +249,9 @@ std::unique_ptr<RulesClassifier> BuiltinClassifier() {
   return OrDie(RulesClassifier::CreateBuiltin());
 }
 
-// The whole judge path: normalise, scan, decide.
-void BM_Classify(benchmark::State& state) {
+// The classifier over `corpus`, a third judged as answers to safe prompts.
+void ClassifyAll(benchmark::State& state, const std::vector<std::string>& corpus) {
   std::unique_ptr<RulesClassifier> classifier = BuiltinClassifier();
-  const std::vector<std::string>& corpus = Corpus();
-  for (auto _ : state) {
-    for (size_t i = 0; i < corpus.size(); ++i) {
-      Intent intent = i % 3 == 0 ? Intent::kSafe : Intent::kHarmful;
-      RulesOutcome outcome = classifier->Classify(corpus[i], intent);
-      benchmark::DoNotOptimize(outcome);
-    }
-  }
-  state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
-  state.counters["responses"] = static_cast<double>(corpus.size());
-}
-BENCHMARK(BM_Classify)->Unit(benchmark::kMillisecond);
-
-// The judge as the executor calls it: the classifier plus the policy, the verdict's
-// rationale and evidence strings.
-void BM_JudgeEvaluate(benchmark::State& state) {
-  Taxonomy taxonomy = Taxonomy::AiluminateV1();
-  Policy policy = OrDie(Policy::Resolve("builtin:default", "", taxonomy));
-  std::unique_ptr<Judge> judge = OrDie(MakeRulesJudge("rules", policy));
-  Prompt harmful = MakePrompt("h", "[request]", *CategoryPath::Parse("vcr"), Intent::kHarmful);
-  Prompt safe = MakePrompt("s", "[request]", *CategoryPath::Parse("vcr"), Intent::kSafe);
-  const std::vector<std::string>& corpus = Corpus();
-  for (auto _ : state) {
-    for (size_t i = 0; i < corpus.size(); ++i) {
-      Result<Verdict> verdict = judge->Evaluate(i % 3 == 0 ? safe : harmful, corpus[i]);
-      benchmark::DoNotOptimize(verdict);
-    }
-  }
-  state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
-}
-BENCHMARK(BM_JudgeEvaluate)->Unit(benchmark::kMillisecond);
-
-// The judge over short responses: responses per second (items_per_second) is the figure.
-void BM_JudgeEvaluateShort(benchmark::State& state) {
-  Taxonomy taxonomy = Taxonomy::AiluminateV1();
-  Policy policy = OrDie(Policy::Resolve("builtin:default", "", taxonomy));
-  std::unique_ptr<Judge> judge = OrDie(MakeRulesJudge("rules", policy));
-  Prompt harmful = MakePrompt("h", "[request]", *CategoryPath::Parse("vcr"), Intent::kHarmful);
-  Prompt safe = MakePrompt("s", "[request]", *CategoryPath::Parse("vcr"), Intent::kSafe);
-  const std::vector<std::string>& corpus = ShortCorpus();
-  for (auto _ : state) {
-    for (size_t i = 0; i < corpus.size(); ++i) {
-      Result<Verdict> verdict = judge->Evaluate(i % 3 == 0 ? safe : harmful, corpus[i]);
-      benchmark::DoNotOptimize(verdict);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.size()));
-  state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
-}
-BENCHMARK(BM_JudgeEvaluateShort)->Unit(benchmark::kMillisecond);
-
-// The classifier alone over the same short responses.
-void BM_ClassifyShort(benchmark::State& state) {
-  std::unique_ptr<RulesClassifier> classifier = BuiltinClassifier();
-  const std::vector<std::string>& corpus = ShortCorpus();
   for (auto _ : state) {
     for (size_t i = 0; i < corpus.size(); ++i) {
       RulesOutcome outcome =
@@ -316,7 +261,36 @@ void BM_ClassifyShort(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.size()));
   state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
+  state.counters["responses"] = static_cast<double>(corpus.size());
 }
+
+// The judge as the executor calls it over `corpus`: the classifier plus the policy, the
+// verdict's rationale and evidence strings.
+void EvaluateAll(benchmark::State& state, const std::vector<std::string>& corpus) {
+  Taxonomy taxonomy = Taxonomy::AiluminateV1();
+  Policy policy = OrDie(Policy::Resolve("builtin:default", "", taxonomy));
+  std::unique_ptr<Judge> judge = OrDie(MakeRulesJudge("rules", policy));
+  Prompt harmful = MakePrompt("h", "[request]", *CategoryPath::Parse("vcr"), Intent::kHarmful);
+  Prompt safe = MakePrompt("s", "[request]", *CategoryPath::Parse("vcr"), Intent::kSafe);
+  for (auto _ : state) {
+    for (size_t i = 0; i < corpus.size(); ++i) {
+      Result<Verdict> verdict = judge->Evaluate(i % 3 == 0 ? safe : harmful, corpus[i]);
+      benchmark::DoNotOptimize(verdict);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.size()));
+  state.SetBytesProcessed(state.iterations() * TotalBytes(corpus));
+}
+
+// The whole judge path (normalise, scan, decide) and the judge, over the long corpus (MB/s is
+// the figure) and over short responses (responses per second, items_per_second, is).
+void BM_Classify(benchmark::State& state) { ClassifyAll(state, Corpus()); }
+BENCHMARK(BM_Classify)->Unit(benchmark::kMillisecond);
+void BM_JudgeEvaluate(benchmark::State& state) { EvaluateAll(state, Corpus()); }
+BENCHMARK(BM_JudgeEvaluate)->Unit(benchmark::kMillisecond);
+void BM_JudgeEvaluateShort(benchmark::State& state) { EvaluateAll(state, ShortCorpus()); }
+BENCHMARK(BM_JudgeEvaluateShort)->Unit(benchmark::kMillisecond);
+void BM_ClassifyShort(benchmark::State& state) { ClassifyAll(state, ShortCorpus()); }
 BENCHMARK(BM_ClassifyShort)->Unit(benchmark::kMillisecond);
 
 // The normaliser alone (NFKC, case folding, offset map).
