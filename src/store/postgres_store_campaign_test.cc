@@ -5,25 +5,10 @@
 
 #include "store/open_store.h"
 #include "testing/pg_test_server.h"
+#include "testing/store_test_data.h"
 
 namespace safeval {
 namespace {
-
-RunRecord MakeRun(const std::string& id) {
-  RunRecord run;
-  run.id = id;
-  run.suite_name = "suite";
-  run.suite_path = "/tmp/suite.yaml";
-  run.target_name = "mock";
-  run.target_identity = "openai:mock";
-  run.config_json = "{}";
-  run.config_hash = "0123";
-  run.dataset_hash = "4567";
-  run.started_at = "2026-11-28T03:10:00Z";
-  run.status = "running";
-  run.output_dir = "/tmp/out/" + id;
-  return run;
-}
 
 ItemResult Cached(int64_t index, Outcome outcome, const std::string& key,
                   const std::string& response) {
@@ -53,7 +38,7 @@ TEST(PostgresStoreCache, FindsAWindowOfKeysInTheirOrder) {
     prompts.push_back(MakePrompt("p" + std::to_string(i), "prompt " + std::to_string(i),
                                  *CategoryPath::Parse("ncr"), Intent::kHarmful));
   }
-  ASSERT_TRUE((*store)->CreateRun(MakeRun("r"), prompts).ok());
+  ASSERT_TRUE((*store)->CreateRun(testing::TestRun("r"), prompts).ok());
   std::vector<ItemResult> results;
   for (size_t i = 0; i < odd.size(); ++i) {
     results.push_back(
